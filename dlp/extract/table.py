@@ -1,0 +1,89 @@
+"""Render tables (CSV, spreadsheets, HTML tables) so that headers give context.
+
+A roster is mostly bare numbers: "1234567" means nothing until the column says
+"Student ID".  Each data row becomes one line, every cell prefixed by its
+header ("Student ID: 1234567 | DOB: 2011-03-04"), so pattern context and the
+per-row person count in classification see what a reader of the table sees.
+Split first/last name columns are joined into one "Name:" cell so that name
+detection sees a full name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from dlp.model import ChunkKind, TextChunk
+
+_NUMERIC = re.compile(r"^[\s\d.,:/$%()+#-]*$")
+_FIRST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?first(?:\s*name)?$|^given\s*name$", re.I)
+_LAST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?last(?:\s*name)?$|^(?:surname|family\s*name)$", re.I)
+MAX_HEADER_SCAN = 10  # rows above the header (titles, blank lines) tolerated
+
+
+def _clean(cell: object) -> str:
+    if cell is None:
+        return ""
+    text = str(cell).strip()
+    return " ".join(text.split())
+
+
+def _is_header(row: Sequence[str]) -> bool:
+    filled = [c for c in row if c]
+    if len(filled) < 2:
+        return False
+    labels = [c for c in filled if not _NUMERIC.match(c) and len(c) <= 40]
+    return len(labels) == len(filled)
+
+
+def _header_index(rows: Sequence[Sequence[str]]) -> int | None:
+    for i, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        if _is_header(row):
+            return i
+    return None
+
+
+def _name_columns(header: Sequence[str]) -> tuple[int, int] | None:
+    first = next((i for i, h in enumerate(header) if _FIRST.match(h)), None)
+    last = next((i for i, h in enumerate(header) if _LAST.match(h)), None)
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def _render_row(header: Sequence[str], row: Sequence[str], names: tuple[int, int] | None) -> str:
+    cells: list[str] = []
+    if names is not None:
+        first, last = names
+        full = " ".join(x for x in (_get(row, first), _get(row, last)) if x)
+        if full:
+            cells.append(f"Name: {full}")
+    for i, value in enumerate(row):
+        if not value or (names is not None and i in names):
+            continue
+        label = header[i] if i < len(header) and header[i] else ""
+        cells.append(f"{label}: {value}" if label else value)
+    return " | ".join(cells)
+
+
+def _get(row: Sequence[str], i: int) -> str:
+    return row[i] if i < len(row) else ""
+
+
+def render_table(rows: Iterable[Iterable[object]]) -> str:
+    """Rows of cells → text, one line per row, cells labelled by their header."""
+    grid = [[_clean(c) for c in row] for row in rows]
+    grid = [row for row in grid if any(row)]
+    h = _header_index(grid)
+    if h is None:
+        return "\n".join(" | ".join(c for c in row if c) for row in grid)
+    header = grid[h]
+    names = _name_columns(header)
+    lines = [" | ".join(c for c in row if c) for row in grid[:h]]
+    lines.append(" | ".join(c for c in header if c))
+    lines.extend(_render_row(header, row, names) for row in grid[h + 1 :])
+    return "\n".join(lines)
+
+
+def table_chunk(where: str, rows: Iterable[Iterable[object]]) -> TextChunk:
+    return TextChunk(where, render_table(rows), ChunkKind.TABLE)
