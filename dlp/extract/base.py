@@ -28,6 +28,9 @@ class Limits:
     max_ratio: float = 100.0  # decompressed/compressed: text zips ~10x, bombs ~1000x+
     attachment_seconds: float = 10.0  # wall time per attachment
     max_text_chars: int = 5_000_000  # text handed to detection per message
+    # The ratio check applies only past this size: a small, very repetitive part
+    # (an XML style sheet, a column of blanks) compresses far past 100:1 legitimately.
+    ratio_min_bytes: int = 1 * MB
 
 
 class LimitExceeded(Exception):
@@ -67,6 +70,20 @@ class Budget:
         if self.expanded_bytes > self.limits.max_expanded_bytes:
             raise LimitExceeded(
                 f"expanded size over the {self.limits.max_expanded_bytes // MB} MB limit"
+            )
+
+    def add_text(self, n: int) -> int:
+        """Count `n` characters of text; return how many of them fit in the limit."""
+        room = max(0, self.limits.max_text_chars - self.text_chars)
+        self.text_chars += min(n, room)
+        return min(n, room)
+
+    def check_ratio(self, expanded: int, compressed: int, what: str) -> None:
+        """Refuse a stream that expands far beyond its compressed size (a bomb)."""
+        limits = self.limits
+        if expanded > limits.ratio_min_bytes and expanded > limits.max_ratio * max(compressed, 1):
+            raise LimitExceeded(
+                f"{what} expands more than {limits.max_ratio:g}:1 (compression bomb)"
             )
 
     def add_member(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 from dlp.extract.base import Blob, Context, Extractor, LimitExceeded, UnscannableError
 from dlp.model import NotInspected, TextChunk, Unscannable
@@ -76,7 +77,9 @@ def media_kind(blob: Blob) -> str | None:
 def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
     """Yield the text of a blob and of everything inside it, depth first."""
     if not ctx.deadline:
-        ctx = Context(ctx.budget, ctx.depth, time.monotonic() + ctx.budget.limits.attachment_seconds)
+        ctx = Context(
+            ctx.budget, ctx.depth, time.monotonic() + ctx.budget.limits.attachment_seconds
+        )
     extractor = choose(blob)
     if extractor is None:
         kind = media_kind(blob)
@@ -88,14 +91,35 @@ def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
             ctx.check_time()
             if isinstance(item, Blob):
                 ctx.budget.add_member()
-                pending.extend(extract_blob(item, ctx.nested()))
+                pending.extend(_member(item, ctx))
+            elif isinstance(item, TextChunk):
+                pending.extend(_counted(item, ctx))
             else:
                 pending.append(item)
     except (UnscannableError, LimitExceeded) as exc:
         pending.append(Unscannable(blob.where, str(exc)))
-    except MemoryError:
-        pending.append(Unscannable(blob.where, f"{extractor.name} too large to read"))
+    except (MemoryError, RecursionError):
+        pending.append(Unscannable(blob.where, f"{extractor.name} too large or deep to read"))
     except Exception as exc:  # a corrupt file must not crash the scan of the message
         log.info("extractor %s failed on %s: %s", extractor.name, blob.where, type(exc).__name__)
         pending.append(Unscannable(blob.where, f"corrupt or unreadable {extractor.name}"))
     yield from pending
+
+
+def _member(blob: Blob, ctx: Context) -> list[Result]:
+    """A container's member, one level down; too deep makes only that member unscannable."""
+    try:
+        inner = ctx.nested()
+    except LimitExceeded as exc:
+        return [Unscannable(blob.where, str(exc))]
+    return list(extract_blob(blob, inner))
+
+
+def _counted(chunk: TextChunk, ctx: Context) -> list[Result]:
+    """Count a chunk against the message's text limit; cut it (and say so) past it."""
+    fits = ctx.budget.add_text(len(chunk.text))
+    if fits == len(chunk.text):
+        return [chunk]
+    limit = ctx.budget.limits.max_text_chars
+    cut: list[Result] = [replace(chunk, text=chunk.text[:fits])] if fits else []
+    return [*cut, Unscannable(chunk.where, f"text cut off at the {limit:,}-character limit")]

@@ -9,7 +9,8 @@ from dlp.extract.base import Blob, Context, Item
 from dlp.extract.registry import register
 
 _HEADER = re.compile(
-    rb"^(?:Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To|X-[\w-]+):[ \t]",
+    rb"^(?:Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To"
+    rb"|X-[\w-]+):[ \t]",
     re.I,
 )
 
@@ -19,7 +20,9 @@ class EmailFileExtractor:
 
     def sniff(self, head: bytes) -> bool:
         lines = head.lstrip().split(b"\n", 3)[:3]
-        return len(lines) >= 2 and all(_HEADER.match(line) or line[:1] in b" \t" for line in lines[:2])
+        return len(lines) >= 2 and all(
+            _HEADER.match(line) or line[:1] in b" \t" for line in lines[:2]
+        )
 
     def accepts(self, blob: Blob) -> bool:
         return blob.extension == "eml" or blob.content_type in ("message/rfc822", "message/global")

@@ -1,0 +1,153 @@
+"""OLE2 compound files (D0CF11E0): legacy .xls/.doc/.ppt, Outlook .msg, encrypted OOXML.
+
+The magic is shared, so the streams inside decide the kind (olefile, BSD, the
+maintained reader of the format).  An encrypted .docx/.xlsx/.pptx is an OLE
+file holding `EncryptedPackage`: unscannable.  Legacy Word and PowerPoint
+have no maintained permissive reader, so their text is pulled best-effort:
+.doc through its piece table (the text as Word stores it, fields' codes
+dropped), .ppt from its text atoms.  Both catch ordinary documents; anything
+the pull cannot parse is reported unscannable rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from collections.abc import Callable, Iterator
+
+import msoffcrypto
+import olefile
+
+from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
+from dlp.extract.formats.excel import read_xls
+from dlp.extract.formats.msg import read_msg
+from dlp.extract.registry import register
+from dlp.model import NotInspected, TextChunk
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXTENSIONS = {"doc": "Word document (.doc)", "dot": "Word document (.doc)",
+               "xls": "Excel workbook (.xls)", "xlt": "Excel workbook (.xls)",
+               "ppt": "PowerPoint presentation (.ppt)", "pps": "PowerPoint presentation (.ppt)",
+               "msg": "Outlook message (.msg)"}  # fmt: skip
+_TYPES = {"application/msword": "doc", "application/vnd.ms-excel": "xls",
+          "application/vnd.ms-powerpoint": "ppt", "application/vnd.ms-outlook": "msg"}  # fmt: skip
+_FIELD_CODE = re.compile("\x13[^\x13\x14\x15]*\x14?")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
+def _doc_text(ole: olefile.OleFileIO) -> str:
+    """Word 97+ text through the piece table (MS-DOC 2.8.35 Clx, 2.9.177 Pcd)."""
+    wd = ole.openstream("WordDocument").read()
+    if len(wd) < 0x1AA or struct.unpack_from("<H", wd, 0)[0] != 0xA5EC:
+        raise UnscannableError("corrupt or unreadable Word document (.doc)")
+    flags = struct.unpack_from("<H", wd, 0x0A)[0]
+    if flags & 0x0100 or flags & 0x8000:  # fEncrypted, fObfuscated
+        raise UnscannableError("password-protected Word document (.doc)")
+    table_name = "1Table" if flags & 0x0200 else "0Table"
+    fc_clx, lcb_clx = struct.unpack_from("<II", wd, 0x1A2)
+    clx = ole.openstream(table_name).read()[fc_clx : fc_clx + lcb_clx]
+    i = 0
+    while i < len(clx) and clx[i] == 0x01:  # Prc: property modifiers, skipped
+        i += 3 + struct.unpack_from("<H", clx, i + 1)[0]
+    if i + 5 > len(clx) or clx[i] != 0x02:
+        raise UnscannableError("corrupt or unreadable Word document (.doc)")
+    lcb = struct.unpack_from("<I", clx, i + 1)[0]
+    plc = clx[i + 5 : i + 5 + lcb]
+    n = (len(plc) - 4) // 12
+    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
+    parts: list[str] = []
+    for k in range(n):
+        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * k + 2)[0]
+        count = max(0, min(cps[k + 1] - cps[k], len(wd)))
+        if fc & 0x40000000:
+            start = (fc & 0x3FFFFFFF) // 2
+            parts.append(wd[start : start + count].decode("cp1252", errors="replace"))
+        else:
+            parts.append(wd[fc : fc + 2 * count].decode("utf-16-le", errors="replace"))
+    text = _FIELD_CODE.sub("", "".join(parts)).replace("\x15", "")
+    text = (
+        text.replace("\x07", "\t").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    )
+    return _CONTROLS.sub(" ", text)
+
+
+def _ppt_text(ole: olefile.OleFileIO) -> str:
+    """PowerPoint 97+ text atoms (MS-PPT TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8)."""
+    data = ole.openstream("PowerPoint Document").read()
+    pos, texts = 0, []
+    while pos + 8 <= len(data):
+        ver_inst, rec_type, rec_len = struct.unpack_from("<HHI", data, pos)
+        if ver_inst & 0x0F == 0x0F:  # a container: its records follow
+            pos += 8
+            continue
+        body = data[pos + 8 : pos + 8 + rec_len]
+        if rec_type == 0x0FA0:
+            texts.append(body.decode("utf-16-le", errors="replace"))
+        elif rec_type == 0x0FA8:
+            texts.append(body.decode("cp1252", errors="replace"))
+        pos += 8 + rec_len
+    return _CONTROLS.sub(" ", "\n".join(texts).replace("\r", "\n").replace("\x0b", "\n"))
+
+
+def _legacy_encrypted(data: bytes) -> bool:
+    try:
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # msoffcrypto does not know every OLE kind; the readers check too
+        return False
+
+
+class OleExtractor:
+    name = "OLE document"
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(OLE_MAGIC)
+
+    def accepts(self, blob: Blob) -> bool:
+        return blob.extension in _EXTENSIONS or blob.content_type in _TYPES
+
+    def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        declared = _EXTENSIONS.get(blob.extension) or _EXTENSIONS.get(
+            _TYPES.get(blob.content_type, ""), "Office document"
+        )
+        try:
+            ole = olefile.OleFileIO(io.BytesIO(blob.data))
+            top = {entry[0] for entry in ole.listdir(streams=True, storages=True)}
+        except Exception as exc:
+            raise UnscannableError(f"corrupt or truncated {declared}") from exc
+        try:
+            if "EncryptedPackage" in top:
+                raise UnscannableError("password-protected Office document (encrypted)")
+            if "Workbook" in top or "Book" in top:
+                yield from read_xls(blob, ctx)
+            elif "WordDocument" in top:
+                yield from self._text(blob, ole, "Word document (.doc)", _doc_text)
+            elif "PowerPoint Document" in top:
+                yield from self._text(blob, ole, "PowerPoint presentation (.ppt)", _ppt_text)
+            elif any(name.startswith("__substg1.0_") for name in top):
+                yield from read_msg(blob, ole, ctx)
+            else:
+                yield NotInspected(blob.where, "OLE container of an unknown kind")
+        finally:
+            ole.close()
+
+    def _text(
+        self,
+        blob: Blob,
+        ole: olefile.OleFileIO,
+        what: str,
+        pull: Callable[[olefile.OleFileIO], str],
+    ) -> Iterator[Item]:
+        if _legacy_encrypted(blob.data):
+            raise UnscannableError(f"password-protected {what}")
+        try:
+            text = pull(ole)
+        except (UnscannableError, LimitExceeded):
+            raise
+        except Exception as exc:
+            raise UnscannableError(f"corrupt or unreadable {what}") from exc
+        if text.strip():
+            yield TextChunk(blob.where, text)
+
+
+register(OleExtractor())

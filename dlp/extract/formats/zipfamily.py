@@ -1,0 +1,133 @@
+"""Everything that starts with "PK": zip archives, OOXML and OpenDocument files.
+
+The magic bytes are shared, so the kind is decided from the members (an OOXML
+file has `[Content_Types].xml` and `word/`, `xl/` or `ppt/` parts; an
+OpenDocument file has a `mimetype` member), never from the file name: a
+workbook renamed `notes.txt` is still read as a workbook.  When the zip cannot
+even be opened, the declared name says which kind of file is corrupt.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Callable, Iterator
+
+from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
+from dlp.extract.formats.safezip import open_zip, read_member
+from dlp.extract.registry import register
+
+Reader = Callable[[Blob, Context], Iterator[Item]]
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_SKIPPED = ("__MACOSX/",)  # macOS resource forks: metadata, never the document
+
+# kind → (description for reasons, reader); readers register themselves below.
+_READERS: dict[str, tuple[str, Reader]] = {}
+_EXTENSION_KINDS = {
+    "docx": "docx", "docm": "docx", "dotx": "docx", "xlsx": "xlsx", "xlsm": "xlsx",
+    "xltx": "xlsx", "pptx": "pptx", "pptm": "pptx", "ppsx": "pptx", "odt": "odt",
+    "ods": "ods", "odp": "odp", "ott": "odt", "zip": "zip",
+}  # fmt: skip
+_TYPE_KINDS = (
+    ("wordprocessingml", "docx"), ("spreadsheetml", "xlsx"), ("presentationml", "pptx"),
+    ("opendocument.text", "odt"), ("opendocument.spreadsheet", "ods"),
+    ("opendocument.presentation", "odp"),
+)  # fmt: skip
+_ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.text-template": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.presentation": "odp",
+}
+
+
+def register_reader(kind: str, description: str, reader: Reader) -> None:
+    """Let a document module (word, excel, ...) take the zips of its kind."""
+    _READERS[kind] = (description, reader)
+
+
+def classify(data: bytes) -> str | None:
+    """'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp' or 'zip'; None if not a readable zip."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        if "mimetype" in names:
+            info = zf.getinfo("mimetype")
+            if info.file_size < 200 and not info.flag_bits & 1:
+                kind = _ODF_MIMETYPES.get(zf.read(info).strip())
+                if kind:
+                    return kind
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    except (RuntimeError, NotImplementedError):  # encrypted or odd mimetype member
+        return "zip"
+    if "[Content_Types].xml" in names:
+        for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+            if any(n.startswith(prefix) for n in names):
+                return kind
+    return "zip"
+
+
+def declared_kind(blob: Blob) -> str:
+    """The kind the name or declared type claims (to name what is corrupt)."""
+    if blob.extension in _EXTENSION_KINDS:
+        return _EXTENSION_KINDS[blob.extension]
+    for marker, kind in _TYPE_KINDS:
+        if marker in blob.content_type:
+            return kind
+    return "zip"
+
+
+def _describe(kind: str) -> str:
+    return _READERS[kind][0] if kind in _READERS else "zip archive"
+
+
+def read_zip_archive(blob: Blob, ctx: Context) -> Iterator[Item]:
+    """Yield each file of a zip archive as a member blob (the registry recurses)."""
+    zf = open_zip(blob.data, ctx, "zip archive")
+    for info in zf.infolist():
+        ctx.check_time()
+        if info.is_dir() or info.filename.startswith(_SKIPPED):
+            continue
+        data = read_member(zf, info, ctx, "zip archive")
+        name = posixpath.basename(info.filename.rstrip("/")) or info.filename
+        yield Blob(f"{blob.where}/{info.filename}", data, name)
+
+
+register_reader("zip", "zip archive", read_zip_archive)
+
+
+def guarded(kind: str, blob: Blob, ctx: Context) -> Iterator[Item]:
+    """Run the reader for `kind`; a library failure names the document's kind."""
+    description, reader = _READERS.get(kind, _READERS["zip"])
+    try:
+        yield from reader(blob, ctx)
+    except (UnscannableError, LimitExceeded, MemoryError):
+        raise
+    except Exception as exc:
+        raise UnscannableError(f"corrupt or unreadable {description}") from exc
+
+
+class ZipFamilyExtractor:
+    name = "zip-based file"
+
+    def sniff(self, head: bytes) -> bool:
+        return head.startswith(_ZIP_MAGIC)
+
+    def accepts(self, blob: Blob) -> bool:
+        return (
+            blob.extension in _EXTENSION_KINDS
+            or blob.content_type in ("application/zip", "application/x-zip-compressed")
+            or declared_kind(blob) != "zip"
+        )
+
+    def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        kind = classify(blob.data)
+        if kind is None:
+            raise UnscannableError(f"corrupt or truncated {_describe(declared_kind(blob))}")
+        yield from guarded(kind, blob, ctx)
+
+
+register(ZipFamilyExtractor())
