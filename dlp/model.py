@@ -84,6 +84,7 @@ class Finding:
     recognizer: str = ""
     pattern: str = ""
     context_word: str = ""
+    monitor: bool = False  # from a recognizer in `mode: monitor`: reported, not counted
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ an `unscannable` result and so fails closed.
 from __future__ import annotations
 
 import uuid
+from email.utils import getaddresses
 from dataclasses import dataclass, field
 
 from dlp.config import Settings
@@ -51,7 +52,10 @@ class Scanner:
         envelope = envelope if envelope and envelope.recipients else self._envelope_from(raw, envelope)
         extraction = walk(raw, self.settings.extraction.limits())
         findings = self.detector.detect(extraction.chunks)
-        classification = classify(extraction, findings, self.settings)
+        authors = author_names(raw)
+        classification = classify(
+            extraction, findings, self.settings, self.detector.patterns, authors
+        )
         recipients = classify_recipients(envelope.recipients, self.settings)
         subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
         decision = decide(
@@ -85,8 +89,15 @@ class Scanner:
         return Envelope(sender=sender, recipients=rcpts)
 
 
-def subject_of(raw: bytes) -> str:
+def author_names(raw: bytes) -> tuple[str, ...]:
+    """Display names in From/Sender/Reply-To: the author, whose signature is not a subject."""
     try:
-        return header_text(parse(raw), "subject")
+        msg = parse(raw)
     except Exception:
-        return ""
+        return ()
+    names = []
+    for header in ("from", "sender", "reply-to"):
+        for name, _ in getaddresses([header_text(msg, header)]):
+            if name:
+                names.append(name)
+    return tuple(names)

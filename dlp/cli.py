@@ -1,0 +1,187 @@
+"""The `dlp` command. Maps errors to exit statuses: 0 done, 1 some input unreadable, 2 usage/config."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from dlp import __version__, config
+from dlp.errors import ConfigErrors, DlpError
+from dlp.model import Envelope
+
+EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
+MAIL_SUFFIXES = {".eml", ".msg", ".txt", ""}
+
+SCAN_EXAMPLE = """example:
+  dlp scan --config /etc/dlp/config.yaml --json outbox/*.eml > verdicts.jsonl
+  dlp scan --rcpt parent@gmail.com --sender teacher@westpark.k12.ca.us message.eml
+"""
+
+
+def _progress(enabled: bool) -> Callable[[int, int, str], None]:
+    """A one-line counter on a terminal's stderr; silent in pipes."""
+
+    def show(done: int, total: int, name: str) -> None:
+        if enabled:
+            end = "\n" if done == total else ""
+            sys.stderr.write(f"\r\x1b[Kscanned {done}/{total} {name[-50:]}{end}")
+            sys.stderr.flush()
+
+    return show
+
+
+def _mail_files(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".eml",)
+            )
+        else:
+            yield path
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from dlp import report
+    from dlp.pipeline import Scanner
+
+    settings = config.load(args.config)
+    files = list(_mail_files(args.paths))
+    scanner = Scanner(settings)
+    envelope = Envelope(sender=args.sender or "", recipients=tuple(args.rcpt or ()))
+    show = _progress(sys.stderr.isatty() and len(files) > 1)
+    status = EXIT_OK
+    for n, path in enumerate(files, 1):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            print(f"dlp: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        result = scanner.scan(raw, envelope)
+        line = report.to_json(result, str(path)) if args.json else report.to_line(result, str(path))
+        show(n, len(files), "")
+        print(line, flush=True)
+    return status
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    settings = config.load(args.file)
+    from dlp.detect.patterns import load_patterns
+
+    patterns = load_patterns(settings.patterns)
+    summary = {
+        "config": str(settings.source),
+        "district": settings.district.name,
+        "domains": list(settings.district.domains),
+        "authorized": len(settings.recipients.authorized),
+        "patterns": str(settings.patterns),
+        "recognizers": len(patterns.recognizers),
+        "mode": settings.policy.mode,
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"{settings.source}: OK ({len(patterns.recognizers)} recognizers, mode {settings.policy.mode})")
+    return EXIT_OK
+
+
+def cmd_patterns_check(args: argparse.Namespace) -> int:
+    from dlp.detect.patterns import load_patterns
+
+    folder = Path(args.dir) if args.dir else config.load(args.config).patterns
+    patterns = load_patterns(folder)
+    files = sorted({r.file for r in patterns.recognizers})
+    if args.json:
+        print(json.dumps({"folder": str(folder), "files": files, "recognizers": len(patterns.recognizers)}))
+    else:
+        print(f"{folder}: OK ({len(patterns.recognizers)} recognizers in {len(files)} files)")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from dlp import serve  # type: ignore[attr-defined]
+    except ImportError:
+        print("dlp: the relay is not part of this build yet", file=sys.stderr)
+        return EXIT_USAGE
+    return int(serve.run(config.load(args.config)))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dlp", description="Outbound data-loss-prevention mail filter for school districts."
+    )
+    parser.add_argument("--version", action="version", version=f"dlp {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    scan = sub.add_parser(
+        "scan", help="scan message files and print verdicts", epilog=SCAN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Scan .eml files (or folders of them) exactly as `dlp serve` would decide.",
+    )  # fmt: skip
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="message file or folder")
+    scan.add_argument("--config", metavar="FILE", help="config file (default: shipped config)")
+    scan.add_argument("--sender", metavar="ADDR", help="envelope sender")
+    scan.add_argument("--rcpt", metavar="ADDR", action="append",
+                      help="envelope recipient (repeatable); default: To/Cc/Bcc headers")  # fmt: skip
+    scan.add_argument("--json", action="store_true", help="one JSON object per message (JSON Lines)")
+    scan.set_defaults(func=cmd_scan)
+
+    serve = sub.add_parser("serve", help="run the SMTP relay",
+                           epilog="example:\n  dlp serve --config /etc/dlp/config.yaml",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    serve.add_argument("--config", metavar="FILE", help="config file (default: shipped config)")
+    serve.set_defaults(func=cmd_serve)
+
+    cfg = sub.add_parser("config", help="config file tools").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    check = cfg.add_parser("check", help="validate a config and its pattern files; exit 0 or 2",
+                           epilog="example:\n  dlp config check /etc/dlp/config.yaml",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    check.add_argument("file", nargs="?", help="config file (default: shipped config)")
+    check.add_argument("--json", action="store_true", help="print a JSON summary")
+    check.set_defaults(func=cmd_config_check)
+
+    pat = sub.add_parser("patterns", help="pattern file tools").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    pcheck = pat.add_parser("check", help="validate pattern files; exit 0 or 2",
+                            epilog="example:\n  dlp patterns check /etc/dlp/patterns",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    pcheck.add_argument("dir", nargs="?", help="pattern folder (default: the config's)")
+    pcheck.add_argument("--config", metavar="FILE", help="config file (default: shipped config)")
+    pcheck.add_argument("--json", action="store_true", help="print a JSON summary")
+    pcheck.set_defaults(func=cmd_patterns_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="dlp: %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except ConfigErrors as exc:
+        for error in exc.errors:
+            print(f"dlp: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except DlpError as exc:
+        print(f"dlp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

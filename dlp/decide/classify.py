@@ -1,0 +1,132 @@
+"""Findings → POLICY.md categories (section 2), as a pure function.
+
+A category needs two things at once, as the policy says: someone identified
+(a student or staff member) *and* confidential information about them.  Names
+come from spaCy PERSON (and labelled-name patterns); whether a name is a
+student's or a staff member's comes from role words next to it (see
+`people.py`).  "Maria G." is limited identification (F.2.a) and identifies
+nobody; the sender's own name and signature are the author, not a subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dlp.config import Settings
+from dlp.decide.people import Mention, find_mentions, roster_count
+from dlp.detect.patterns import PatternSet
+from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
+
+CONFIDENTIAL_STUDENT = {"student_info", "student_id", "date_of_birth", "home_address", "personal_phone"}
+CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
+STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
+
+
+class _Evidence:
+    """Findings indexed by role and chunk, for the rules below."""
+
+    def __init__(self, findings: Sequence[Finding], patterns: PatternSet) -> None:
+        self.findings = findings
+        self.roles: list[str] = [
+            "person_name" if f.entity == "PERSON" else (patterns.role_of(f.entity) or "")
+            for f in findings
+        ]
+
+    def indices(self, roles: set[str], chunk: int | None = None) -> list[int]:
+        return [
+            i
+            for i, (f, role) in enumerate(zip(self.findings, self.roles, strict=True))
+            if role in roles and not f.monitor and (chunk is None or f.chunk == chunk)
+        ]
+
+
+def _subject_chunks(extraction: Extraction) -> set[int]:
+    return {i for i, c in enumerate(extraction.chunks) if c.where.endswith("subject")}
+
+
+def _student_record(
+    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+) -> tuple[int, ...]:
+    ids = ev.indices({"student_id"})
+    if ids:
+        notes.append(f"student identified by {len(ids)} student ID number(s)")
+        return tuple(ids)
+    subjects = _subject_chunks(extraction)
+    students = [m for m in mentions if m.role == "student"]
+    for m in students:
+        confidential = [
+            i for i in ev.indices(CONFIDENTIAL_STUDENT) if ev.findings[i].chunk in {m.chunk, *subjects}
+        ]
+        if confidential:
+            notes.append(f"student named ({m.why}) with confidential student information")
+            return (m.finding, *confidential)
+    return ()
+
+
+def _staff_record(
+    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+) -> tuple[int, ...]:
+    """An employee ID or a staff member's name with personnel information about them."""
+    info = ev.indices(CONFIDENTIAL_STAFF)
+    if not info:
+        return ()
+    for i in ev.indices({"staff_id"}):
+        same_chunk = [j for j in info if ev.findings[j].chunk == ev.findings[i].chunk]
+        if same_chunk:
+            notes.append("staff member identified by employee ID with personnel information")
+            return (i, *same_chunk)
+    subjects = _subject_chunks(extraction)
+    for m in mentions:
+        if m.role == "student" or m.is_author:
+            continue
+        # personnel terms make a named person staff; home contacts only count for known staff
+        wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}
+        near = [
+            j
+            for j in info
+            if ev.roles[j] in wanted
+            and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
+        ]
+        if near:
+            notes.append(f"staff member named ({m.why or 'near personnel terms'}) with personnel information")
+            return (m.finding, *near)
+    return ()
+
+
+def _near(f: Finding, m: Mention, reach: int) -> bool:
+    return f.chunk == m.chunk and (abs(f.start - m.end) <= reach or abs(m.start - f.end) <= reach)
+
+
+def classify(
+    extraction: Extraction,
+    findings: Sequence[Finding],
+    settings: Settings,
+    patterns: PatternSet,
+    author_names: Sequence[str] = (),
+) -> Classification:
+    ev = _Evidence(findings, patterns)
+    notes: list[str] = []
+    mentions = find_mentions(extraction, findings, ev.roles, author_names)
+    evidence: dict[Category, tuple[int, ...]] = {}
+
+    high = ev.indices({"high_risk_id"})
+    if high:
+        evidence[Category.HIGH_RISK_ID] = tuple(high)
+        notes.append(f"{len(high)} government or financial identifier(s)")
+    student = _student_record(ev, mentions, extraction, notes)
+    if student:
+        evidence[Category.STUDENT_RECORD] = student
+    staff = _staff_record(ev, mentions, extraction, notes)
+    if staff:
+        evidence[Category.STAFF_RECORD] = staff
+    people, rows = roster_count(extraction, findings, ev.roles, mentions)
+    if people >= settings.policy.bulk_threshold:
+        evidence[Category.BULK_ROSTER] = rows
+        notes.append(f"identifying data about {people} people (threshold {settings.policy.bulk_threshold})")
+    if extraction.unscannable:
+        evidence[Category.UNSCANNABLE] = ()
+        notes.append(f"{len(extraction.unscannable)} part(s) could not be read")
+    tables = sum(1 for c in extraction.chunks if c.kind is ChunkKind.TABLE)
+    if tables:
+        notes.append(f"{tables} table(s) read with column headers as context")
+    return Classification(frozenset(evidence), evidence, tuple(notes))

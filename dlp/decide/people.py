@@ -1,0 +1,209 @@
+"""Who a message is about: name mentions, their role, and how many people it lists.
+
+A name is a student's when a student word (student, son, grade 4) or a
+student ID is nearer to it than any staff word (teacher, Ms., principal); a
+staff member's when a title sits right next to it.  What one mention
+establishes holds for every mention of the same name in the message, so the
+subject line "504 plan for Timothy Baldwin" is tied to the body that calls him
+a grade 7 student.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dlp.model import ChunkKind, Extraction, Finding
+
+STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
+STUDENT_REACH = 150  # "Student: X, grade 4" / "X (Student ID 123)"
+STAFF_REACH = 150
+IDENTIFIER_ROLES = {
+    "student_id", "staff_id", "date_of_birth", "contact", "home_address", "personal_phone",
+    "high_risk_id",
+}  # fmt: skip
+_ORG_WORDS = {
+    "school", "elementary", "middle", "high", "district", "academy", "university", "college",
+    "county", "department", "office", "center", "centre", "room", "grade", "usd", "unified",
+    "board", "committee", "team", "club", "association", "foundation", "inc", "llc", "park",
+    "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
+    "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
+}  # fmt: skip
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta"}
+_SIGN_OFF = re.compile(
+    r"^\s*(?:--+|__+|thanks?(?: you)?|many thanks|best(?: regards| wishes)?|regards|kind regards|"
+    r"warm regards|sincerely(?: yours)?|cheers|respectfully|cordially|gracias|atentamente|saludos)"
+    r"[\s,.!]*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    chunk: int
+    start: int
+    end: int
+    key: str  # normalised full name: lower-case, accents and punctuation removed
+    finding: int  # index of the name finding
+    role: str  # "student", "staff" or "unknown"
+    why: str
+    is_author: bool
+
+
+def name_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z]+", folded.lower().replace("'s", "").replace("’s", ""))
+    return " ".join(w for w in words if w not in _HONORIFICS)
+
+
+def full_name(text: str) -> bool:
+    """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
+    raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]"))
+    tokens = [t for t in re.split(r"\s+", raw) if t]
+    tokens = [t for t in tokens if t.lower().rstrip(".") not in _HONORIFICS]
+    if not 2 <= len(tokens) <= 4 or any(any(ch.isdigit() for ch in t) for t in tokens):
+        return False
+    if len(tokens[-1].rstrip(".")) <= 1:  # "Maria G." identifies nobody
+        return False
+    if any(t.lower().strip(".,") in _ORG_WORDS for t in tokens):
+        return False
+    return all(t[0].isupper() for t in tokens) and not any(t.isupper() and len(t) > 3 for t in tokens)
+
+
+def _distance(f: Finding, start: int, end: int) -> int:
+    if f.end <= start:
+        return start - f.end
+    if f.start >= end:
+        return f.start - end
+    return 0
+
+
+def _nearest(findings: Sequence[Finding], roles: Sequence[str], wanted: set[str],
+             chunk: int, start: int, end: int) -> int | None:  # fmt: skip
+    best: int | None = None
+    for f, role in zip(findings, roles, strict=True):
+        if f.chunk == chunk and role in wanted and not f.monitor:
+            d = _distance(f, start, end)
+            best = d if best is None or d < best else best
+    return best
+
+
+def _role(findings: Sequence[Finding], roles: Sequence[str], chunk: int, start: int, end: int,
+          honorific: bool) -> tuple[str, str]:  # fmt: skip
+    student = _nearest(findings, roles, {"student_context", "student_id"}, chunk, start, end)
+    staff = _nearest(findings, roles, {"staff_context", "staff_id"}, chunk, start, end)
+    if honorific:
+        staff = 0
+    if staff is not None and staff <= STAFF_TIGHT and (student is None or staff < student):
+        return "staff", "a staff title next to the name"
+    if student is not None and student <= STUDENT_REACH:
+        return "student", "presented as a student"
+    if staff is not None and staff <= STAFF_REACH:
+        return "staff", "a staff word near the name"
+    dob = _nearest(findings, roles, {"date_of_birth"}, chunk, start, end)
+    if dob is not None and dob <= STUDENT_REACH:
+        return "student", "a name with a date of birth"
+    return "unknown", ""
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    return text.rfind("\n", 0, start) + 1, (text.find("\n", end) % (len(text) + 1)) or len(text)
+
+
+def _is_signature(text: str, start: int, end: int) -> bool:
+    """A name alone on its line right after a sign-off ("Thanks," / "--")."""
+    line_start, line_end = _line_bounds(text, start, end)
+    if text[line_start:start].strip() or text[end:line_end].strip(" \t,."):
+        return False
+    previous = text[:line_start].rstrip("\n").rsplit("\n", 1)[-1]
+    return bool(_SIGN_OFF.match(previous))
+
+
+def find_mentions(
+    extraction: Extraction,
+    findings: Sequence[Finding],
+    roles: Sequence[str],
+    author_names: Sequence[str],
+) -> list[Mention]:
+    authors = {name_key(a) for a in author_names if name_key(a)}
+    raw: list[Mention] = []
+    order = sorted(
+        (i for i, r in enumerate(roles) if r == "person_name" and not findings[i].monitor),
+        key=lambda i: (findings[i].chunk, findings[i].start, -(findings[i].end - findings[i].start)),
+    )
+    for i in order:
+        f = findings[i]
+        text = extraction.chunks[f.chunk].text
+        surface = text[f.start : f.end]
+        if any(m.chunk == f.chunk and m.start < f.end and f.start < m.end for m in raw):
+            continue  # NER and a labelled-name pattern found the same name
+        if not full_name(surface):
+            continue
+        before = text[max(0, f.start - 5) : f.start].lower()
+        honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
+        key = name_key(surface)
+        role, why = _role(findings, roles, f.chunk, f.start, f.end, honorific)
+        author = key in authors or _is_signature(text, f.start, f.end)
+        raw.append(Mention(f.chunk, f.start, f.end, key, i, role, why, author))
+    return _propagate(raw)
+
+
+def _propagate(mentions: list[Mention]) -> list[Mention]:
+    """What one mention establishes (student, staff, author) holds for the same name."""
+    known: dict[str, Mention] = {}
+    for m in mentions:
+        if m.role != "unknown" and (m.key not in known or m.role == "student"):
+            known[m.key] = m
+    authors = {m.key for m in mentions if m.is_author}
+    out = []
+    for m in mentions:
+        source = known.get(m.key)
+        role, why = (source.role, source.why) if source and m.role == "unknown" else (m.role, m.why)
+        out.append(
+            Mention(m.chunk, m.start, m.end, m.key, m.finding, role, why, m.key in authors)
+        )
+    return out
+
+
+def roster_count(
+    extraction: Extraction,
+    findings: Sequence[Finding],
+    roles: Sequence[str],
+    mentions: Sequence[Mention],
+) -> tuple[int, tuple[int, ...]]:
+    """Distinct people listed with identifying data on their own line or table row."""
+    people: set[str] = set()
+    evidence: list[int] = []
+    by_chunk: dict[int, list[int]] = {}
+    for i, (f, role) in enumerate(zip(findings, roles, strict=True)):
+        if role in IDENTIFIER_ROLES and not f.monitor:
+            by_chunk.setdefault(f.chunk, []).append(i)
+    for m in mentions:
+        if m.is_author or m.chunk not in by_chunk:
+            continue
+        text = extraction.chunks[m.chunk].text
+        lo, hi = _line_bounds(text, m.start, m.end)
+        on_line = [i for i in by_chunk[m.chunk] if lo <= findings[i].start < hi]
+        if on_line and m.key not in people:
+            people.add(m.key)
+            evidence.extend(on_line[:1])
+    rows = _table_rows_with_ids(extraction, findings, roles)
+    return max(len(people), rows), tuple(evidence)
+
+
+def _table_rows_with_ids(extraction: Extraction, findings: Sequence[Finding], roles: Sequence[str]) -> int:
+    """Rows of a table with a name column that carry a person ID (NER may miss the names)."""
+    best = 0
+    for index, chunk in enumerate(extraction.chunks):
+        if chunk.kind is not ChunkKind.TABLE or "Name:" not in chunk.text:
+            continue
+        values = {
+            chunk.text[f.start : f.end]
+            for f, role in zip(findings, roles, strict=True)
+            if f.chunk == index and role in {"student_id", "staff_id", "high_risk_id"}
+        }
+        best = max(best, len(values))
+    return best

@@ -1,0 +1,161 @@
+"""The Presidio analyzer, built once per process: spaCy NER + our pattern recognizers.
+
+Presidio's predefined recognizers are not loaded: on school mail they misfire
+(US_DRIVER_LICENSE and US_BANK_NUMBER on any 8-digit number, DATE_TIME on every
+date, PHONE_NUMBER on every school office line).  Every identifier comes from
+patterns/*.yaml instead, where an administrator can read and tune it; spaCy
+contributes only PERSON.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.pattern import Pattern
+from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+from dlp.config import Settings
+from dlp.detect.context import PhraseContextEnhancer
+from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
+from dlp.detect.validators import VALIDATORS
+from dlp.model import Finding, TextChunk
+
+log = logging.getLogger(__name__)
+
+NER_ENTITY = "PERSON"
+NER_SCORE = 0.85
+NON_PERSON_LABELS = [
+    "CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP",
+    "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
+]  # fmt: skip
+SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
+
+
+class DistrictPatternRecognizer(PatternRecognizer):
+    """A Presidio PatternRecognizer whose validator vetoes but never inflates the score.
+
+    Presidio sets a validated match to score 1.0, which would let a bare
+    Luhn-valid number stand without context; here a validator only removes
+    implausible values, and context decides the rest.
+    """
+
+    def __init__(self, spec: RecognizerSpec) -> None:
+        patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
+        super().__init__(
+            supported_entity=spec.entity,
+            name=spec.name,
+            patterns=patterns or None,
+            deny_list=list(spec.deny_list) or None,
+            context=list(spec.context) or None,
+            global_regex_flags=spec.flags,
+        )
+        self.spec = spec
+        self._validator = VALIDATORS.get(spec.validator) if spec.validator else None
+        self._allowed = {_normalise(v) for v in spec.allow_list}
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return None
+
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        if _normalise(pattern_text) in self._allowed:
+            return True
+        if self._validator is not None and not self._validator(pattern_text):
+            return True
+        return None
+
+
+def _normalise(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch.isalnum())
+
+
+def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
+    """An AnalyzerEngine with only our recognizers; loads the spaCy model (seconds)."""
+    ner = NerModelConfiguration(
+        model_to_presidio_entity_mapping={"PERSON": NER_ENTITY, "PER": NER_ENTITY},
+        labels_to_ignore=NON_PERSON_LABELS,
+        low_score_entity_names=[],
+    )
+    nlp_engine = SpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
+        ner_model_configuration=ner,
+    )
+    nlp_engine.load()
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.add_recognizer(SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE))
+    for spec in patterns.recognizers:
+        registry.add_recognizer(DistrictPatternRecognizer(spec))
+    enhancer = PhraseContextEnhancer(
+        words_before=settings.detection.context_words_before,
+        words_after=settings.detection.context_words_after,
+    )
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=["en"],
+        context_aware_enhancer=enhancer,
+    )
+
+
+class Detector:
+    """scan(chunks) → findings above their recognizer's minimum score."""
+
+    def __init__(self, settings: Settings, patterns: PatternSet, engine: AnalyzerEngine) -> None:
+        self.settings = settings
+        self.patterns = patterns
+        self.engine = engine
+        self._specs = {r.name: r for r in patterns.recognizers}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Detector:
+        patterns = load_patterns(settings.patterns)
+        return cls(settings, patterns, build_engine(settings, patterns))
+
+    def detect(self, chunks: Sequence[TextChunk]) -> list[Finding]:
+        findings: list[Finding] = []
+        for index, chunk in enumerate(chunks):
+            for offset, segment in _segments(chunk.text):
+                for result in self.engine.analyze(segment, language="en"):
+                    finding = self._finding(result, index, offset)
+                    if finding is not None:
+                        findings.append(finding)
+        return findings
+
+    def _finding(self, result: RecognizerResult, chunk: int, offset: int) -> Finding | None:
+        meta = result.recognition_metadata or {}
+        name = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
+        spec = self._specs.get(name)
+        floor = spec.min_score if spec and spec.min_score is not None else None
+        threshold = floor if floor is not None else self.settings.detection.min_score
+        if result.score < threshold:
+            return None
+        explanation = result.analysis_explanation
+        return Finding(
+            entity=result.entity_type,
+            score=round(float(result.score), 3),
+            chunk=chunk,
+            start=result.start + offset,
+            end=result.end + offset,
+            recognizer=name,
+            pattern=str(getattr(explanation, "pattern_name", "") or ""),
+            context_word=str(getattr(explanation, "supportive_context_word", "") or ""),
+            monitor=bool(spec and spec.mode == "monitor"),
+        )
+
+
+def _segments(text: str) -> list[tuple[int, str]]:
+    """Split text at line ends into pieces of at most SEGMENT_CHARS, with their offsets."""
+    if len(text) <= SEGMENT_CHARS:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + SEGMENT_CHARS)
+        if end < len(text):
+            newline = text.rfind("\n", start, end)
+            end = newline + 1 if newline > start else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
