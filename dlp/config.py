@@ -106,6 +106,12 @@ class RelaySection(_Section):
     max_message_mb: float = Field(50, gt=0)
     workers: int = Field(2, ge=1, le=64)
     add_headers: bool = True
+    # next-hop command/connect deadline; scan + delivery must end well before Postfix's
+    # smtp_data_done_timeout (600 s default) or Postfix retries a message we delivered
+    next_hop_timeout: float = Field(60, gt=0)
+    max_sessions: int = Field(100, ge=1)  # more concurrent connections get 421 4.3.2
+    poison_after: int = Field(3, ge=1)  # scan crashes/timeouts before a message is held
+    loop_limit: int = Field(3, ge=1)  # X-DLP-Scan-ID headers already present → 554 5.4.6
 
 
 class MetricsSection(_Section):

@@ -1,0 +1,1 @@
+"""Acting on a verdict: relay to the next hop, hold in quarantine, or bounce (RFC 3464)."""

@@ -1,0 +1,89 @@
+"""Prometheus metrics on an injected registry, and the small HTTP endpoint serving them.
+
+Every message is counted once, at the moment its outcome is final (`250`,
+`5xx`); a temporary failure is counted under `dlp_errors_total` by kind, since
+Postfix will bring the same message back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+
+SCAN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300)
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.messages = Counter(
+            "dlp_messages", "Messages with a final outcome, by verdict and action taken",
+            ["verdict", "action"], registry=r,
+        )  # fmt: skip
+        self.findings = Counter("dlp_findings", "Findings by entity type", ["entity"], registry=r)
+        self.scan_seconds = Histogram(
+            "dlp_scan_seconds", "Time to scan one message", buckets=SCAN_BUCKETS, registry=r
+        )
+        self.scanned_bytes = Counter("dlp_scanned_bytes", "Bytes of mail scanned", registry=r)
+        self.quarantine_size = Gauge(
+            "dlp_quarantine_messages", "Messages held in quarantine", registry=r
+        )
+        self.errors = Counter(
+            "dlp_errors", "Temporary failures and internal errors, by kind", ["kind"], registry=r
+        )
+        self.in_flight = Gauge("dlp_messages_in_flight", "Messages being processed", registry=r)
+        self.sessions = Gauge("dlp_smtp_sessions", "Open SMTP sessions", registry=r)
+        self.refused_sessions = Counter(
+            "dlp_smtp_sessions_refused", "Sessions refused with 421 (overload or shutdown)",
+            ["why"], registry=r,
+        )  # fmt: skip
+        self.pool_rebuilds = Counter(
+            "dlp_scan_pool_rebuilds", "Scan worker pool rebuilt after a crash", registry=r
+        )
+        self.reloads = Counter(
+            "dlp_config_reloads", "SIGHUP reloads by result", ["result"], registry=r
+        )
+        self.up = Gauge("dlp_up", "1 while the relay accepts mail", registry=r)
+
+    def render(self) -> bytes:
+        return bytes(generate_latest(self.registry))
+
+
+async def serve_http(
+    host: str, port: int, metrics: Metrics, healthy: Callable[[], bool]
+) -> asyncio.Server:
+    """`/metrics` (Prometheus text format) and `/healthz` (200 ok / 503) on a tiny server."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            line = await asyncio.wait_for(reader.readline(), 10)
+            while (await asyncio.wait_for(reader.readline(), 10)) not in (b"\r\n", b"\n", b""):
+                pass
+            parts = line.decode("latin-1").split()
+            path = parts[1].split("?")[0] if len(parts) > 1 else "/"
+            if path == "/metrics":
+                status, ctype, body = "200 OK", CONTENT_TYPE_LATEST, metrics.render()
+            elif path == "/healthz":
+                ok = healthy()
+                status = "200 OK" if ok else "503 Service Unavailable"
+                ctype, body = "text/plain", b"ok\n" if ok else b"unhealthy\n"
+            else:
+                status, ctype, body = "404 Not Found", "text/plain", b"not found\n"
+            head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n"
+            head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            writer.write(head.encode() + body)
+            await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(handle, host, port)

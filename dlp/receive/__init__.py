@@ -1,0 +1,1 @@
+"""SMTP ingress: the aiosmtpd server Postfix hands outbound mail to, and its replies."""

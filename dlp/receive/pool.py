@@ -1,0 +1,171 @@
+"""Scanning off the event loop: a pool of worker processes, each building the Scanner once.
+
+spaCy and the extractors are CPU-bound and may hang on hostile input, so they
+run in `spawn`ed processes (no fork of a threaded server). Each message gets a
+deadline; a worker that overruns it is killed (the only way to stop a stuck
+regex), which breaks the `ProcessPoolExecutor`; the pool is then rebuilt and
+the other messages caught in it are retried once on the new pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import itertools
+import logging
+import multiprocessing as mp
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from dlp.config import Settings
+from dlp.receive.scanning import ScanFailed, ScanSummary, summarize
+
+log = logging.getLogger("dlp.pool")
+
+DEFAULT_FACTORY = "dlp.pipeline:Scanner"
+
+# --- worker side -------------------------------------------------------------
+
+_scanner: Any = None
+_init_error: str | None = None
+_slot: int = -1
+_slots: Any = None  # shared array: [pid, task number] per worker
+
+
+def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any) -> None:
+    """Build the scanner once; remember a failure so that tasks report it (not a bare crash)."""
+    global _scanner, _init_error, _slot, _slots
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with counter.get_lock():
+        _slot = counter.value
+        counter.value += 1
+    _slots = slots
+    try:
+        module, _, name = factory.partition(":")
+        _scanner = getattr(importlib.import_module(module), name)(settings)
+    except Exception as exc:  # reported by every task of this worker
+        _init_error = f"{type(exc).__name__}: {exc}"
+
+
+def _scan_task(task_no: int, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
+    if _init_error is not None:
+        raise RuntimeError(f"scanner failed to start: {_init_error}")
+    if 0 <= 2 * _slot + 1 < len(_slots):
+        _slots[2 * _slot], _slots[2 * _slot + 1] = os.getpid(), task_no
+    try:
+        from dlp.model import Envelope
+
+        result = _scanner.scan(raw, Envelope(sender=sender, recipients=recipients))
+        return result if isinstance(result, ScanSummary) else summarize(result)
+    finally:
+        if 0 <= 2 * _slot + 1 < len(_slots):
+            _slots[2 * _slot + 1] = 0
+
+
+def _probe() -> str | None:
+    return _init_error
+
+
+# --- parent side -------------------------------------------------------------
+
+
+class _Generation:
+    """One executor and the shared slot table its workers report their current task in."""
+
+    def __init__(self, settings: Settings, factory: str, ctx: Any) -> None:
+        workers = settings.relay.workers
+        self.slots = ctx.Array("q", 2 * workers, lock=False)
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(settings, factory, self.slots, ctx.Value("i", 0)),
+        )
+        self.settings = settings
+        self.killed = False  # we killed a worker on purpose: the others' tasks are innocent
+
+    def pid_running(self, task_no: int) -> int | None:
+        for i in range(0, len(self.slots), 2):
+            if self.slots[i + 1] == task_no:
+                return int(self.slots[i])
+        return None
+
+
+class ProcessScanPool:
+    """`Scanning` backed by worker processes; `start()` fails loudly if the scanner cannot load."""
+
+    def __init__(self, settings: Settings, factory: str = DEFAULT_FACTORY) -> None:
+        self._factory = factory
+        self._ctx = mp.get_context("spawn")
+        self._gen = _Generation(settings, factory, self._ctx)
+        self._tasks = itertools.count(1)
+        self.on_rebuild: Callable[[], None] = lambda: None
+
+    async def start(self, timeout: float = 300) -> None:
+        await self._probe(self._gen, timeout)
+
+    async def _probe(self, gen: _Generation, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        futures = [
+            loop.run_in_executor(gen.executor, _probe) for _ in range(gen.settings.relay.workers)
+        ]
+        for error in await asyncio.wait_for(asyncio.gather(*futures), timeout):
+            if error:
+                gen.executor.shutdown(wait=False, cancel_futures=True)
+                raise RuntimeError(error)
+
+    async def scan(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
+        for attempt in (1, 2):
+            gen = self._gen
+            try:
+                return await self._run(gen, raw, sender, recipients)
+            except BrokenProcessPool:
+                innocent = gen.killed
+                self._rebuild(gen)
+                if attempt == 2 or not innocent:
+                    raise ScanFailed("crash", "scanner process died") from None
+        raise AssertionError("unreachable")
+
+    async def _run(
+        self, gen: _Generation, raw: bytes, sender: str, recipients: tuple[str, ...]
+    ) -> ScanSummary:
+        task_no = next(self._tasks)
+        loop = asyncio.get_running_loop()
+        fut = loop.run_in_executor(gen.executor, _scan_task, task_no, raw, sender, recipients)
+        try:
+            return await asyncio.wait_for(fut, gen.settings.relay.message_timeout)
+        except TimeoutError:
+            pid = gen.pid_running(task_no)
+            if pid is None:  # still queued behind busy workers: back-pressure, not poison
+                raise ScanFailed("queue_timeout", "no worker free in time") from None
+            gen.killed = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            log.warning("scan worker killed after deadline", extra={"pid": pid})
+            raise ScanFailed("timeout", "deadline exceeded") from None
+        except (BrokenProcessPool, ScanFailed, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            raise ScanFailed("crash", type(exc).__name__) from None
+
+    def _rebuild(self, broken: _Generation) -> None:
+        if self._gen is broken:  # only the first of the messages that saw it rebuilds
+            log.warning("scan pool broken; rebuilding")
+            broken.executor.shutdown(wait=False, cancel_futures=True)
+            self._gen = _Generation(broken.settings, self._factory, self._ctx)
+            self.on_rebuild()
+
+    async def reload(self, settings: Settings) -> None:
+        new = _Generation(settings, self._factory, self._ctx)
+        await self._probe(new, timeout=300)
+        old, self._gen = self._gen, new
+        old.executor.shutdown(wait=False)  # queued and running scans still finish
+
+    def close(self) -> None:
+        self._gen.executor.shutdown(wait=True, cancel_futures=True)

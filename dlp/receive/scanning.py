@@ -1,0 +1,101 @@
+"""The seam between the relay and the scanning core.
+
+The relay never holds a `ScanResult` (it carries every extracted text, which is
+large and sensitive); a worker reduces it to a `ScanSummary`, small and
+picklable, holding only what the relay acts on, logs and counts, with every
+excerpt already masked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from dlp.config import Settings
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    scan_id: str
+    verdict: str  # what the policy decided
+    enforced: str  # what the relay acts on (pass in monitor mode)
+    reasons: tuple[tuple[str, str, str], ...] = ()  # (rule, section, text)
+    categories: tuple[str, ...] = ()
+    entities: dict[str, int] = field(default_factory=dict)  # finding counts by entity
+    masked: tuple[tuple[str, str], ...] = ()  # (entity, masked excerpt) for the bounce text
+    subject: str = ""
+    size: int = 0
+
+
+class ScanFailed(Exception):
+    """The scan did not produce a verdict. `kind` is a metrics label; no message text in it."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+
+
+class Scanning(Protocol):
+    """What the relay needs from the scanning side (a process pool, or a test fake)."""
+
+    async def scan(self, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
+        """A verdict for the message, or `ScanFailed` (crash, timeout, broken pool)."""
+        ...
+
+    async def reload(self, settings: Settings) -> None:
+        """Swap in a scanner built from new settings; raise (keeping the old) if it fails."""
+        ...
+
+    def close(self) -> None: ...
+
+
+MAX_MASKED = 20  # findings listed in a bounce; more says nothing new to the sender
+
+
+def summarize(result: Any) -> ScanSummary:
+    """`ScanResult` → `ScanSummary` (runs in the worker, where the chunk text lives)."""
+    decision = result.decision
+    entities = Counter(f.entity for f in result.findings)
+    return ScanSummary(
+        scan_id=result.scan_id,
+        verdict=str(decision.verdict.value),
+        enforced=str(decision.enforced_verdict.value),
+        reasons=tuple((r.rule, r.section, r.text) for r in decision.reasons),
+        categories=tuple(result.categories),
+        entities=dict(entities),
+        masked=tuple(masked_pairs(result)[:MAX_MASKED]),
+        subject=str(result.subject),
+        size=int(result.size),
+    )
+
+
+def masked_pairs(result: Any) -> list[tuple[str, str]]:
+    """(entity, masked excerpt) per finding: `dlp.report` when present, else a local mask."""
+    try:
+        from dlp.report import masked_findings  # type: ignore[attr-defined,unused-ignore]
+
+        pairs = []
+        for item in masked_findings(result):
+            get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, "")
+            pairs.append((str(get("entity")), str(get("excerpt"))))
+        return pairs
+    except Exception:
+        pass
+    chunks = result.extraction.chunks
+    return [(f.entity, mask(chunks[f.chunk].text[f.start : f.end])) for f in result.findings]
+
+
+def mask(value: str) -> str:
+    """Hide a value, keeping its shape and the last 4 characters of a long number."""
+    digits = sum(c.isdigit() for c in value)
+    keep = 4 if digits >= 8 else 0
+    out, seen = [], 0
+    total = sum(c.isalnum() for c in value)
+    for c in value:
+        if c.isalnum():
+            seen += 1
+            out.append(c if seen > total - keep else "*")
+        else:
+            out.append(c)
+    return "".join(out)

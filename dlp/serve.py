@@ -1,0 +1,175 @@
+"""`dlp serve`: the relay Postfix hands outbound mail to, with its metrics endpoint.
+
+`RelayApp` wires the parts (scan pool, quarantine store, next-hop relay,
+aiosmtpd server, metrics) so tests can run it in-process with seams swapped;
+`run(settings)` is the command: it handles SIGTERM (finish in-flight
+messages, answer new sessions `421 4.3.2`) and SIGHUP (reload the config and
+patterns; a bad file keeps the old set and logs why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from typing import Any
+
+from dlp import config
+from dlp.act.quarantine_store import QuarantineStore, open_store
+from dlp.act.relay import Hop, Relay
+from dlp.config import Settings
+from dlp.errors import DlpError
+from dlp.metrics import Metrics, serve_http
+from dlp.receive import logs
+from dlp.receive.handler import Handler
+from dlp.receive.pool import ProcessScanPool
+from dlp.receive.process import Processor
+from dlp.receive.scanning import Scanning
+from dlp.receive.server import DlpSMTP, Gate, wait_idle
+
+log = logging.getLogger("dlp.serve")
+
+TRANSFER_ALLOWANCE = 300  # seconds a client may take to send DATA, on top of our deadlines
+
+
+class RelayApp:
+    def __init__(
+        self,
+        settings: Settings,
+        scanning: Scanning | None = None,
+        store: QuarantineStore | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.settings = settings
+        self.scanning: Scanning = scanning or ProcessScanPool(settings)
+        self.store: QuarantineStore = store or open_store(settings)
+        self.metrics = metrics or Metrics()
+        self.gate = Gate(settings.relay.max_sessions)
+        self.hostname = socket.getfqdn()
+        relay = Relay(settings.relay.next_hop_timeout, helo=self.hostname)
+        self.processor = Processor(
+            lambda: self.settings, self.scanning, relay, self.store, self.metrics, self.hostname
+        )
+        self.handler = Handler(self.processor, self.gate)
+        self._smtp: asyncio.Server | None = None
+        self._http: asyncio.Server | None = None
+        if isinstance(self.scanning, ProcessScanPool):
+            self.scanning.on_rebuild = self.metrics.pool_rebuilds.inc
+
+    @property
+    def port(self) -> int:
+        assert self._smtp is not None
+        return int(self._smtp.sockets[0].getsockname()[1])
+
+    async def start(self) -> None:
+        if isinstance(self.scanning, ProcessScanPool):
+            await self.scanning.start()
+        with contextlib.suppress(Exception):
+            self.metrics.quarantine_size.set(await asyncio.to_thread(self.store.count))
+        relay = self.settings.relay
+        listen = Hop.parse(relay.listen)
+        loop = asyncio.get_running_loop()
+        self._smtp = await loop.create_server(self._protocol, listen.host, listen.port)
+        if self.settings.metrics.listen:
+            m = Hop.parse(self.settings.metrics.listen)
+            self._http = await serve_http(m.host, m.port, self.metrics, self.healthy)
+        self.metrics.up.set(1)
+        log.info(
+            "listening",
+            extra={
+                "listen": relay.listen,
+                "next_hop": relay.next_hop,
+                "mode": relay.mode,
+                "policy_mode": self.settings.policy.mode,
+            },
+        )
+
+    def _protocol(self) -> DlpSMTP:
+        relay = self.settings.relay
+        return DlpSMTP(
+            self.handler,
+            self.gate,
+            data_size_limit=int(relay.max_message_mb * 1024 * 1024),
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=self.hostname,
+            ident="dlp",
+            timeout=relay.message_timeout + 3 * relay.next_hop_timeout + TRANSFER_ALLOWANCE,
+            loop=asyncio.get_running_loop(),
+        )
+
+    def healthy(self) -> bool:
+        return self._smtp is not None and self._smtp.is_serving() and not self.gate.draining
+
+    async def reload(self) -> bool:
+        """SIGHUP: validate the new config and build its scanner before swapping anything."""
+        try:
+            new = await asyncio.to_thread(config.load, self.settings.source)
+            await self.scanning.reload(new)
+        except Exception as exc:
+            log.error("reload failed; keeping the running config", extra={"why": str(exc)})
+            self.metrics.reloads.labels("failed").inc()
+            return False
+        if new.relay.listen != self.settings.relay.listen:
+            log.warning("relay.listen changed; takes effect after a restart")
+        self.settings = new
+        self.gate.max_sessions = new.relay.max_sessions
+        self.metrics.reloads.labels("ok").inc()
+        log.info("config reloaded", extra={"source": str(new.source)})
+        return True
+
+    async def shutdown(self, grace: float | None = None) -> None:
+        """Refuse new sessions (421 4.3.2), let in-flight transactions finish, then stop."""
+        self.gate.draining = True
+        self.metrics.up.set(0)
+        relay = self.settings.relay
+        grace = grace if grace is not None else relay.message_timeout + 3 * relay.next_hop_timeout
+        idle = await wait_idle(self.gate, grace)
+        if not idle:
+            log.warning("shutdown grace expired with messages in flight; Postfix will retry them")
+        for session in list(self.gate.sessions):
+            if session.transport is not None:
+                session.transport.close()
+        for server in (self._smtp, self._http):
+            if server is not None:
+                server.close()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(server.wait_closed(), 5)
+        await asyncio.to_thread(self.scanning.close)
+        log.info("stopped")
+
+
+def run(settings: Settings) -> int:
+    """The `dlp serve` entry point: 0 after a clean shutdown, 2 if it cannot start."""
+    logs.setup()
+    try:
+        return asyncio.run(_main(settings))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _main(settings: Settings) -> int:
+    try:
+        app = RelayApp(settings)
+        await app.start()
+    except (DlpError, OSError, RuntimeError, ValueError) as exc:
+        log.error("cannot start", extra={"why": str(exc)})
+        return 2
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    reloads: set[asyncio.Task[Any]] = set()
+
+    def on_hup() -> None:
+        task = loop.create_task(app.reload())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    await stop.wait()
+    log.info("shutting down: finishing messages in flight")
+    await app.shutdown()
+    return 0

@@ -1,0 +1,56 @@
+"""A stand-in scanner for relay tests: the verdict is written in the message itself.
+
+Used through the real worker pool (`ProcessScanPool(factory=...)`), so the
+pool, deadlines and crash handling are exercised for real; only the detection
+is replaced. Markers: `VERDICT=quarantine|bounce`, `HANG`, `CRASH`, `RAISE`,
+`SLEEP=<seconds>`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from typing import Any
+
+from dlp.receive.scanning import ScanSummary
+
+FACTORY = f"{__name__}:MarkerScanner"
+
+
+class MarkerScanner:
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def scan(self, raw: bytes, envelope: Any) -> ScanSummary:
+        if b"CRASH" in raw:
+            os._exit(3)
+        if b"RAISE" in raw:
+            raise ValueError("scanner bug")
+        if b"HANG" in raw:
+            while True:  # a catastrophic regex: no Python-level way out
+                pass
+        sleep = re.search(rb"SLEEP=([0-9.]+)", raw)
+        if sleep:
+            time.sleep(float(sleep.group(1)))
+        found = re.search(rb"VERDICT=(quarantine|bounce)", raw)
+        verdict = found.group(1).decode() if found else "pass"
+        monitor = self.settings.policy.mode == "monitor"
+        reasons = () if verdict == "pass" else (("test-rule", "C.14", "marker in message"),)
+        return ScanSummary(
+            scan_id=uuid.uuid4().hex[:16],
+            verdict=verdict,
+            enforced="pass" if monitor else verdict,
+            reasons=reasons,
+            categories=() if verdict == "pass" else ("high_risk_id",),
+            entities={} if verdict == "pass" else {"US_SSN": 1},
+            masked=() if verdict == "pass" else (("US_SSN", "***-**-8745"),),
+            subject=_subject(raw),
+            size=len(raw),
+        )
+
+
+def _subject(raw: bytes) -> str:
+    m = re.search(rb"^Subject: (.*?)\r?$", raw, re.M | re.I)
+    return m.group(1).decode("utf-8", "replace") if m else ""
