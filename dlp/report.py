@@ -16,7 +16,7 @@ from dlp.pipeline import ScanResult
 
 # Entities that are words, not values: shown as they are (they reveal nothing alone).
 TERM_ENTITIES = {"STUDENT_INFO", "STAFF_INFO", "STUDENT_CONTEXT", "STAFF_CONTEXT"}
-NAME_ENTITIES = {"PERSON", "LABELLED_NAME"}
+NAME_ENTITIES = {"PERSON", "LABELLED_NAME", "TITLED_NAME"}
 REPORTED_ROLES_HIDDEN = {"student_context", "staff_context"}
 
 
@@ -54,7 +54,7 @@ def reported_findings(result: ScanResult) -> list[Finding]:
     """Findings worth listing: the evidence of each category, then the rest, no context words."""
     evidence = {i for ids in result.classification.evidence.values() for i in ids}
     chosen = [f for i, f in enumerate(result.findings) if i in evidence]
-    hidden = ("STUDENT_CONTEXT", "STAFF_CONTEXT", "PERSON", "LABELLED_NAME")
+    hidden = ("STUDENT_CONTEXT", "STAFF_CONTEXT", *NAME_ENTITIES)
     rest = [
         f for i, f in enumerate(result.findings)
         if i not in evidence and f.entity not in hidden

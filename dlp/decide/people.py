@@ -106,7 +106,25 @@ def _role(findings: Sequence[Finding], roles: Sequence[str], chunk: int, start: 
     dob = _nearest(findings, roles, {"date_of_birth"}, chunk, start, end)
     if dob is not None and dob <= STUDENT_REACH:
         return "student", "a name with a date of birth"
+    # no role word: a report card or IEP about someone is a student context (POLICY.md 2),
+    # an evaluation or reprimand a personnel one; the nearer kind of information decides
+    school = _nearest(findings, roles, {"student_info"}, chunk, start, end)
+    work = _nearest(findings, roles, {"staff_info"}, chunk, start, end)
+    if school is not None and school <= STUDENT_REACH and (work is None or school < work):
+        return "student", "named with student records information"
+    if work is not None and work <= STAFF_REACH:
+        return "staff", "named with personnel information"
     return "unknown", ""
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """NER spans can run over a line break or table padding: keep the first line's words."""
+    surface = text[start:end]
+    newline = surface.find("\n")
+    if newline >= 0:
+        surface = surface[:newline]
+    surface = surface.rstrip()
+    return start, start + len(surface)
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -137,17 +155,18 @@ def find_mentions(
     for i in order:
         f = findings[i]
         text = extraction.chunks[f.chunk].text
-        surface = text[f.start : f.end]
-        if any(m.chunk == f.chunk and m.start < f.end and f.start < m.end for m in raw):
+        start, end = _trim(text, f.start, f.end)
+        surface = text[start:end]
+        if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
         if not full_name(surface):
             continue
-        before = text[max(0, f.start - 5) : f.start].lower()
+        before = text[max(0, start - 5) : start].lower()
         honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
         key = name_key(surface)
-        role, why = _role(findings, roles, f.chunk, f.start, f.end, honorific)
-        author = key in authors or _is_signature(text, f.start, f.end)
-        raw.append(Mention(f.chunk, f.start, f.end, key, i, role, why, author))
+        role, why = _role(findings, roles, f.chunk, start, end, honorific)
+        author = key in authors or _is_signature(text, start, end)
+        raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
 
 

@@ -18,6 +18,7 @@ from dlp.model import ChunkKind, TextChunk
 _NUMERIC = re.compile(r"^[\s\d.,:/$%()+#-]*$")
 _FIRST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?first(?:\s*name)?$|^given\s*name$", re.I)
 _LAST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?last(?:\s*name)?$|^(?:surname|family\s*name)$", re.I)
+_TITLE_PAIR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+$")
 MAX_HEADER_SCAN = 10  # rows above the header (titles, blank lines) tolerated
 
 
@@ -34,6 +35,12 @@ def _is_header(row: Sequence[str]) -> bool:
         return False
     labels = [c for c in filled if not _NUMERIC.match(c) and len(c) <= 40]
     return len(labels) == len(filled)
+
+
+def _label(header: str) -> str:
+    """'first_name' / 'FirstName' / 'FIRST-NAME' → 'first name' style labels people read."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)
+    return " ".join(re.sub(r"[_]+", " ", spaced).split())
 
 
 def _header_index(rows: Sequence[Sequence[str]]) -> int | None:
@@ -70,14 +77,29 @@ def _get(row: Sequence[str], i: int) -> str:
     return row[i] if i < len(row) else ""
 
 
+def _key_value(grid: Sequence[Sequence[str]]) -> bool:
+    """A two-column form ("Student | Dennis Stanley", "Grade | 10"): labels down the left."""
+    pairs = [[c for c in row if c] for row in grid]
+    if len(pairs) < 3 or any(len(p) > 2 for p in pairs):
+        return False
+    labels = [p[0] for p in pairs[1:] if len(p) == 2]
+    if len(labels) < 2 or any(_NUMERIC.match(x) or len(x) > 40 for x in labels):
+        return False
+    # a two-column data table lists people down the left ("Jacob Martinez | 1234567")
+    name_like = sum(1 for x in labels if _TITLE_PAIR.match(x))
+    return name_like * 2 < len(labels)
+
+
 def render_table(rows: Iterable[Iterable[object]]) -> str:
     """Rows of cells → text, one line per row, cells labelled by their header."""
     grid = [[_clean(c) for c in row] for row in rows]
     grid = [row for row in grid if any(row)]
+    if _key_value(grid):
+        return "\n".join(": ".join(c for c in row if c) for row in grid)
     h = _header_index(grid)
     if h is None:
         return "\n".join(" | ".join(c for c in row if c) for row in grid)
-    header = grid[h]
+    header = [_label(c) for c in grid[h]]
     names = _name_columns(header)
     lines = [" | ".join(c for c in row if c) for row in grid[:h]]
     lines.append(" | ".join(c for c in header if c))

@@ -1,16 +1,25 @@
-"""HTML → text with inscriptis, which keeps table rows on one line each."""
+"""HTML → text: inscriptis for the layout, data tables rendered as labelled rows.
+
+A data table (a roster, a grade list) is turned into the same "Header: value"
+lines as a spreadsheet before inscriptis lays out the rest, so a column's
+header is context for every cell under it.  Layout tables (newsletters nest
+tables for columns) are left to inscriptis.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import lxml.html
 from inscriptis import get_text
+from lxml import etree
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
 from dlp.extract.base import Blob, Context, Item
 from dlp.extract.decode import decode_text
 from dlp.extract.registry import register
+from dlp.extract.table import render_table
 from dlp.model import TextChunk
 
 _CONFIG = ParserConfig(css=CSS_PROFILES["strict"], display_links=False, display_images=False)
@@ -21,7 +30,32 @@ def html_to_text(markup: str) -> str:
     """Readable text of an HTML document; scripts and styles dropped, never executed."""
     if not markup.strip():
         return ""
-    return get_text(markup, _CONFIG)
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return get_text(markup, _CONFIG)
+    for table in root.iter("table"):
+        _render_data_table(table)
+    return get_text(lxml.html.tostring(root, encoding="unicode"), _CONFIG)
+
+
+def _render_data_table(table: lxml.html.HtmlElement) -> None:
+    """Replace a leaf table of two or more rows with its labelled-row text."""
+    if table.find(".//table") is not None:
+        return
+    rows = [
+        [" ".join(cell.text_content().split()) for cell in tr if cell.tag in ("td", "th")]
+        for tr in table.iter("tr")
+    ]
+    rows = [r for r in rows if any(r)]
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return
+    pre = lxml.html.Element("pre")
+    pre.text = "\n" + render_table(rows) + "\n"
+    pre.tail = table.tail
+    parent = table.getparent()
+    if parent is not None:
+        parent.replace(table, pre)
 
 
 class HtmlExtractor:
