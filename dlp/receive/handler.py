@@ -43,6 +43,19 @@ class Handler:
         self.processor = processor
         self.gate = gate
 
+    async def handle_EHLO(
+        self,
+        server: DlpSMTP,
+        session: Any,
+        envelope: DlpEnvelope,
+        hostname: str,
+        responses: list[str],
+    ) -> list[str]:
+        """Announce what we honour beyond aiosmtpd's list: pipelining, DSN, enhanced codes."""
+        session.host_name = hostname
+        extra = ["250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-DSN"]
+        return [*responses[:-1], *extra, responses[-1]]
+
     async def handle_MAIL(
         self, server: DlpSMTP, session: Any, envelope: DlpEnvelope, address: str, options: list[str]
     ) -> str:

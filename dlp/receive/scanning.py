@@ -71,19 +71,17 @@ def summarize(result: Any) -> ScanSummary:
 
 
 def masked_pairs(result: Any) -> list[tuple[str, str]]:
-    """(entity, masked excerpt) per finding: `dlp.report` when present, else a local mask."""
+    """(entity, "masked excerpt (where)") per reported finding, as `dlp scan` shows them."""
     try:
-        from dlp.report import masked_findings  # type: ignore[attr-defined,unused-ignore]
+        from dlp.report import finding_dict, reported_findings
 
-        pairs = []
-        for item in masked_findings(result):
-            get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, "")
-            pairs.append((str(get("entity")), str(get("excerpt"))))
-        return pairs
-    except Exception:
-        pass
-    chunks = result.extraction.chunks
-    return [(f.entity, mask(chunks[f.chunk].text[f.start : f.end])) for f in result.findings]
+        return [
+            (d["entity"], f"{d['excerpt']} (in {d['where']})")
+            for d in (finding_dict(result, f) for f in reported_findings(result))
+        ]
+    except Exception:  # the report module must never cost us a verdict
+        chunks = result.extraction.chunks
+        return [(f.entity, mask(chunks[f.chunk].text[f.start : f.end])) for f in result.findings]
 
 
 def mask(value: str) -> str:

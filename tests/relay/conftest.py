@@ -32,13 +32,13 @@ def _fresh_sink(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def start_relay(
-    tmp_path: Path, sink: Sink
-) -> Iterator[Callable[..., AppThread]]:
+def start_relay(tmp_path: Path, sink: Sink) -> Iterator[Callable[..., AppThread]]:
     """Start `dlp serve` in-process; `pool=True` uses real worker processes."""
     started: list[AppThread] = []
 
-    def start(pool: bool = False, relay: dict[str, Any] | None = None, **sections: Any) -> AppThread:
+    def start(
+        pool: bool = False, relay: dict[str, Any] | None = None, **sections: Any
+    ) -> AppThread:
         relay = {"next_hop": f"127.0.0.1:{sink.port}", **(relay or {})}
         settings = load_settings(tmp_path, relay, **sections)
         scanning: Any = ProcessScanPool(settings, FACTORY) if pool else InlineScanning(settings)
@@ -52,7 +52,9 @@ def start_relay(
 
 
 def need(binary: str) -> str:
-    path = shutil.which(binary) or (f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None)
+    path = shutil.which(binary) or (
+        f"/usr/sbin/{binary}" if Path(f"/usr/sbin/{binary}").exists() else None
+    )
     if path is None:
         pytest.skip(f"{binary} is not installed")
     return path

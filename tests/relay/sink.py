@@ -33,6 +33,8 @@ class Faults:
 class _SinkSMTP(SMTP):
     """Accepts DSN parameters (announced with EHLO) so the relay's pass-through is visible."""
 
+    line_length_limit = 1024 * 1024  # like Postfix, which takes long lines
+
     def _getparams(self, params: Sequence[str]) -> dict[str, str | bool] | None:
         result = super()._getparams(params)
         if result is None:
@@ -44,11 +46,15 @@ class _Handler:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
 
-    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
         session.host_name = hostname
         return [*responses[:-1], "250-DSN", responses[-1]]
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
         reply = self.sink.faults.rcpt.get(address)
         if reply:
             return reply
@@ -68,8 +74,13 @@ class _Handler:
             return f.data
         with self.sink.lock:
             self.sink.messages.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content),
-                         list(envelope.mail_options), list(envelope.rcpt_options))
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.original_content),
+                    list(envelope.mail_options),
+                    list(envelope.rcpt_options),
+                )
             )
         return "250 2.0.0 Ok: queued"
 

@@ -34,9 +34,11 @@ def test_quarantined_message_is_stored_before_250_and_not_relayed(
     raw = message(body="VERDICT=quarantine")
     code, text = send(app.port, raw).final
     assert code == 250 and "held" in text
-    rows = sqlite3.connect(tmp_path / "q.db").execute(
-        "SELECT status, sender, recipients, categories, path FROM quarantine"
-    ).fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "q.db")
+        .execute("SELECT status, sender, recipients, categories, path FROM quarantine")
+        .fetchall()
+    )
     assert len(rows) == 1 and rows[0][0] == "held" and "high_risk_id" in rows[0][3]
     assert Path(rows[0][4]).read_bytes() == raw
     assert sink.data_commands == 0
@@ -59,8 +61,11 @@ def test_bounce_after_queue_sends_a_dsn_from_the_null_sender_with_headers_only(
     app = start_relay()
     raw = message(subject="Roster", body="VERDICT=bounce secret body line")
     code, text = send(
-        app.port, raw, rcpts=["records@lincoln-usd.k12.ca.us"],
-        mail_options=["RET=FULL", "ENVID=Env42"], rcpt_options=["ORCPT=rfc822;records@lincoln-usd.k12.ca.us"],
+        app.port,
+        raw,
+        rcpts=["records@lincoln-usd.k12.ca.us"],
+        mail_options=["RET=FULL", "ENVID=Env42"],
+        rcpt_options=["ORCPT=rfc822;records@lincoln-usd.k12.ca.us"],
     ).final
     assert code == 250 and "sender notified" in text
     [dsn] = sink.wait_for(1)
@@ -127,5 +132,5 @@ def test_message_already_scanned_too_often_is_refused_as_a_loop(start_relay, sin
     looped = "".join(f"X-DLP-Scan-ID: {i}\r\n" for i in range(3))
     code, text = send(app.port, looped.encode() + message()).final
     assert code == 554 and text.startswith("5.4.6")
-    assert send(app.port, "X-DLP-Scan-ID: 1\r\n".encode() + message()).final[0] == 250
+    assert send(app.port, b"X-DLP-Scan-ID: 1\r\n" + message()).final[0] == 250
     assert sink.data_commands == 1

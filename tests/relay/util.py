@@ -39,8 +39,14 @@ def write_settings(folder: Path, relay: dict[str, Any] | None = None, **sections
                 {"address": "records@lincoln-usd.k12.ca.us"},
             ]
         },
-        "relay": {"listen": f"127.0.0.1:{free_port()}", "next_hop": "127.0.0.1:9", "workers": 2,
-                  "message_timeout": 20, "next_hop_timeout": 10, **(relay or {})},
+        "relay": {
+            "listen": f"127.0.0.1:{free_port()}",
+            "next_hop": "127.0.0.1:9",
+            "workers": 2,
+            "message_timeout": 20,
+            "next_hop_timeout": 10,
+            **(relay or {}),
+        },
         "metrics": {"listen": None},
         "quarantine": {"url": f"sqlite:///{folder / 'q.db'}", "dir": str(folder / "held")},
     }

@@ -1,0 +1,71 @@
+"""The worker pool for real: deadlines kill stuck workers, crashes rebuild it, reload swaps."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from dlp.receive.pool import ProcessScanPool
+
+from .client import message, send
+from .sink import Sink
+from .util import load_settings
+
+
+def test_hung_scan_is_killed_at_the_deadline_while_other_sessions_proceed(
+    start_relay, sink: Sink
+) -> None:
+    app = start_relay(pool=True, relay={"message_timeout": 4, "workers": 2})
+    hung: list[tuple[int, str]] = []
+    t = threading.Thread(target=lambda: hung.append(send(app.port, message(body="HANG")).final))
+    t.start()
+    assert send(app.port, message(body="meanwhile")).final[0] == 250
+    t.join(60)
+    assert hung[0][0] == 451 and hung[0][1].startswith("4.3.0")
+    assert send(app.port, message(body="after")).final[0] == 250
+    assert len(sink.wait_for(2)) == 2
+
+
+def test_worker_crash_gives_451_and_the_pool_is_rebuilt(start_relay, sink: Sink) -> None:
+    app = start_relay(pool=True)
+    assert send(app.port, message(body="CRASH")).final[0] == 451
+    assert send(app.port, message(body="fine")).final[0] == 250
+    rebuilds = app.app.metrics.registry.get_sample_value("dlp_scan_pool_rebuilds_total")
+    assert rebuilds is not None and rebuilds >= 1
+
+
+def test_scanner_exception_in_a_worker_gives_451(start_relay) -> None:
+    app = start_relay(pool=True)
+    code, text = send(app.port, message(body="RAISE")).final
+    assert code == 451 and text.startswith("4.3.0")
+
+
+def test_pool_start_fails_loudly_when_the_scanner_cannot_be_built(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    pool = ProcessScanPool(settings, "dlp.no_such_module:Scanner")
+    with pytest.raises(RuntimeError, match="no_such_module"):
+        asyncio.run(pool.start(timeout=120))
+
+
+def test_reload_with_a_broken_config_keeps_the_running_one(start_relay, tmp_path: Path) -> None:
+    app = start_relay(pool=True)
+    before = app.app.settings
+    (tmp_path / "config.yaml").write_text("relay:\n  workers: many\n")
+    assert app.call(app.app.reload()) is False
+    assert app.app.settings is before
+    assert send(app.port, message()).final[0] == 250
+
+
+def test_reload_with_a_good_config_applies_it(start_relay, sink: Sink, tmp_path: Path) -> None:
+    app = start_relay(pool=True)
+    text = (tmp_path / "config.yaml").read_text().replace("mode: enforce", "mode: monitor")
+    text += "policy:\n  mode: monitor\n" if "policy:" not in text else ""
+    (tmp_path / "config.yaml").write_text(text)
+    assert app.call(app.app.reload()) is True
+    assert app.app.settings.policy.mode == "monitor"
+    assert send(app.port, message(body="VERDICT=quarantine")).final[0] == 250
+    [got] = sink.wait_for(1)  # monitor mode relays instead of holding
+    assert b"X-DLP-Verdict: quarantine (monitor mode: pass)" in got.data
