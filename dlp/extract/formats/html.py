@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import lxml.html
 from inscriptis import get_text
-from lxml import etree
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
+from lxml import etree
 
 from dlp.extract.base import Blob, Context, Item
 from dlp.extract.decode import decode_text

@@ -76,12 +76,12 @@ def _text_items(node: Node, where: str, ctx: Context, lines: list[str]) -> Itera
 def read_odf(blob: Blob, ctx: Context) -> Iterator[Item]:
     vet_document(blob.data, ctx, "OpenDocument file")
     doc = opendocument.load(io.BytesIO(blob.data))
-    if doc.spreadsheet is not None:
+    if getattr(doc, "spreadsheet", None) is not None:
         for n, sheet in enumerate(doc.spreadsheet.getElementsByType(_table_class())):
             name = sheet.getAttrNS(TABLENS, "name") or f"Sheet{n + 1}"
             yield table_chunk(f"{blob.where}#{name}", table_rows(sheet, ctx))
         return
-    if doc.presentation is not None:
+    if getattr(doc, "presentation", None) is not None:
         for n, page in enumerate(doc.presentation.childNodes, 1):
             if _is(page, DRAWNS, "page"):
                 lines: list[str] = []
