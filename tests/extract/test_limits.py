@@ -28,13 +28,15 @@ def test_nested_bomb_under_the_ratio_still_stops_at_the_expanded_size_limit() ->
     limits = Limits(max_expanded_bytes=4 * MB)  # leaves of 512 KB zeros are under ratio_min_bytes
     data = make.zip_of({f"{i}.zip": make.zip_of({"0.txt": bytes(512 * 1024)}) for i in range(16)})
     out = run(data, "bomb.zip", limits=limits)
-    assert any("expanded" in u.why and "4 MB limit" in u.why for u in out.unscannable)
+    assert any("4 MB limit" in u.why for u in out.unscannable)
 
 
 def test_declared_sizes_over_the_budget_are_refused_before_inflating() -> None:
     data = make.zip_of({"big.csv": b"1234567,Jacob,Martinez\n" * 100_000})  # 2.3 MB, ~200:1
     out = run(data, "big.zip", limits=Limits(max_expanded_bytes=1 * MB, max_ratio=1000))
-    assert "declares 2 MB expanded, over the 1 MB limit" in out.reasons
+    assert out.reasons == (
+        "zip archive would expand past the 1 MB limit (declares 2.2 MB, 1.0 MB left)"
+    )
 
 
 def test_real_bytes_are_counted_when_no_size_is_declared() -> None:

@@ -34,12 +34,14 @@ _STREAM_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 
 def _inflate(opener: Opener, data: bytes, ctx: Context, what: str) -> bytes:
     out = bytearray()
+    source = io.BytesIO(data)
     try:
-        with opener(io.BytesIO(data)) as stream:
+        with opener(source) as stream:
             while chunk := stream.read(CHUNK):
                 out += chunk
                 ctx.budget.add_expanded(len(chunk))
-                ctx.budget.check_ratio(len(out), len(data), what)
+                # against the input consumed so far: a bomb is caught after a few MB
+                ctx.budget.check_ratio(len(out), source.tell(), what)
                 ctx.check_time()
     except _STREAM_ERRORS as exc:
         raise UnscannableError(f"corrupt or truncated {what}") from exc

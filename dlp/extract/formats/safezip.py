@@ -39,8 +39,8 @@ def open_zip(data: bytes, ctx: Context, what: str) -> zipfile.ZipFile:
     room = limits.max_expanded_bytes - ctx.budget.expanded_bytes
     if declared > room:
         raise LimitExceeded(
-            f"{what} declares {declared / MB:.0f} MB expanded, over the "
-            f"{limits.max_expanded_bytes // MB} MB limit"
+            f"{what} would expand past the {limits.max_expanded_bytes // MB} MB limit "
+            f"(declares {declared / MB:.1f} MB, {max(room, 0) / MB:.1f} MB left)"
         )
     for info in infos:
         ctx.budget.check_ratio(info.file_size, info.compress_size, f"{what} member {info.filename}")
