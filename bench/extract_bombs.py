@@ -20,9 +20,9 @@ import py7zr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlp.extract.base import MB  # noqa: E402
-from tests.extract import bombs, make  # noqa: E402
-from tests.extract.conftest import run  # noqa: E402
+from dlp.extract.base import MB
+from tests.extract import bombs, make
+from tests.extract.conftest import run
 
 
 def seven_zip_bomb() -> bytes:
