@@ -1,0 +1,128 @@
+"""End to end with a real Postfix: Postfix → dlp serve (real scanner) → Postfix → smtp-sink.
+
+Outcomes are checked where the messages end up (the sink's files, the
+quarantine database), never by trusting the relay's own log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import need
+from .postfix_rig import DlpProcess, PostfixRig, wait_delivered
+from .util import free_port, wait_until
+
+SSN_BODY = "Hi,\n\nHere is the form you asked for. SSN: 536-22-8745\n\nThanks"
+LUNCH_BODY = "Lunch is at noon on Friday in the staff room."
+SENDER = "teacher@westpark.k12.ca.us"
+
+
+@pytest.fixture(scope="module")
+def rig() -> Iterator[PostfixRig]:
+    for binary in ("postfix", "smtp-sink", "swaks"):
+        need(binary)
+    rig = PostfixRig()
+    rig.setup()
+    try:
+        rig.start()
+        yield rig
+    finally:
+        rig.stop()
+
+
+@pytest.fixture
+def dlp(rig: PostfixRig, tmp_path: Path) -> Iterator[DlpProcess]:
+    rig.clear_sink()
+    proc = DlpProcess(tmp_path, rig).start()
+    yield proc
+    proc.kill()
+
+
+def swaks(rig: PostfixRig, to: str, subject: str, body: str) -> str:
+    run = subprocess.run(
+        [need("swaks"), "--server", f"127.0.0.1:{rig.port}", "--from", SENDER, "--to", to,
+         "--header", f"Subject: {subject}", "--body", body, "--timeout", "60"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout
+    return run.stdout
+
+
+def held_count(folder: Path) -> int:
+    db = folder / "q.db"
+    if not db.exists():
+        return 0
+    return int(sqlite3.connect(db).execute("SELECT count(*) FROM quarantine").fetchone()[0])
+
+
+def test_postfix_pass_quarantine_and_bounce_end_where_the_policy_says(
+    rig: PostfixRig, dlp: DlpProcess, tmp_path: Path
+) -> None:
+    swaks(rig, "friend@gmail.com", "Lunch", LUNCH_BODY)
+    swaks(rig, "friend@gmail.com", "Form", SSN_BODY)
+    swaks(rig, "records@lincoln-usd.k12.ca.us", "Form", SSN_BODY)
+    delivered = wait_delivered(rig, 2)
+    assert wait_until(lambda: rig.queue_empty(), 60), rig.log()
+    assert len(rig.delivered()) == 2, rig.log()
+    passed = [m for m in delivered if b"X-DLP-Verdict: pass" in m]
+    dsns = [m for m in delivered if b"multipart/report" in m]
+    assert len(passed) == 1 and LUNCH_BODY.encode() in passed[0]
+    assert b"X-Rcpt-Args: <friend@gmail.com>" in passed[0]
+    assert len(dsns) == 1 and b"X-Mail-Args: <>" in dsns[0]
+    assert f"X-Rcpt-Args: <{SENDER}>".encode() in dsns[0]
+    assert b"536-22-8745" not in dsns[0] and b"8745" in dsns[0] and b"[secure]" in dsns[0]
+    assert held_count(tmp_path) == 1
+
+
+def test_next_hop_down_postfix_defers_then_delivers_exactly_once(
+    rig: PostfixRig, tmp_path: Path
+) -> None:
+    rig.clear_sink()
+    hop_port = free_port()
+    hop_dir = rig.d / f"hop-{hop_port}"
+    proc = DlpProcess(tmp_path, rig, next_hop=hop_port).start()
+    hop = None
+    try:
+        swaks(rig, "friend@gmail.com", "Lunch", LUNCH_BODY)
+        assert wait_until(lambda: "4.4.1" in rig.log(), 60), rig.log()
+        assert not rig.queue_empty()  # deferred, not bounced
+        hop = rig.start_sink(hop_port, hop_dir)
+        assert wait_until(lambda: (rig.flush() or True) and rig.queue_empty(), 90), rig.log()
+        time.sleep(1)
+        assert len(rig.delivered(hop_dir)) == 1
+        assert rig.delivered() == []  # no bounce to the sender either
+    finally:
+        proc.kill()
+        if hop is not None:
+            hop.terminate()
+            hop.wait(10)
+
+
+def test_dlp_killed_mid_message_then_restarted_delivers_exactly_once(
+    rig: PostfixRig, tmp_path: Path
+) -> None:
+    rig.clear_sink()
+    hop_port = free_port()
+    hop_dir = rig.d / f"slowhop-{hop_port}"
+    # a next hop that stalls at DATA, so dlp is caught in the middle of forwarding
+    slow = rig.start_sink(hop_port, hop_dir, "-w", "8")
+    proc = DlpProcess(tmp_path, rig, next_hop=hop_port).start()
+    try:
+        swaks(rig, "friend@gmail.com", "Lunch", LUNCH_BODY)
+        assert wait_until(lambda: proc.metric("dlp_messages_in_flight") >= 1, 60)
+        proc.kill()  # SIGKILL, whole process group, mid-forward
+        assert not rig.queue_empty()
+        proc.start()
+        assert wait_until(lambda: (rig.flush() or True) and rig.queue_empty(), 120), rig.log()
+        time.sleep(1)
+        assert len(rig.delivered(hop_dir)) == 1
+    finally:
+        proc.kill()
+        slow.terminate()
+        slow.wait(10)
