@@ -47,6 +47,8 @@ class RelayApp:
         self.store: QuarantineStore = store or open_store(settings)
         self.metrics = metrics or Metrics()
         self.gate = Gate(settings.relay.max_sessions)
+        self.gate.on_refused = lambda why: self.metrics.refused_sessions.labels(why).inc()
+        self.metrics.sessions.set_function(lambda: len(self.gate.sessions))
         self.hostname = socket.getfqdn()
         relay = Relay(settings.relay.next_hop_timeout, helo=self.hostname)
         self.processor = Processor(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope
@@ -42,6 +42,7 @@ class Gate:
         self.draining = False
         self.sessions: set[DlpSMTP] = set()
         self.pending: set[asyncio.Task[Any]] = set()  # outcomes being decided
+        self.on_refused: Callable[[str], None] = lambda why: None  # metrics hook
 
     def busy(self) -> int:
         """Transactions in progress: sessions past MAIL, plus outcomes still being decided."""
@@ -93,6 +94,7 @@ class DlpSMTP(SMTP):
             refusal = self.gate.refusal()
             if refusal is not None:
                 log.warning("session refused: %s", refusal.text)
+                self.gate.on_refused("shutdown" if self.gate.draining else "overload")
                 await self.push(str(refusal))
                 if self.transport is not None:
                     self.transport.close()

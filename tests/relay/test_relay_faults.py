@@ -171,6 +171,10 @@ def test_new_sessions_beyond_the_limit_get_421_4_3_2(start_relay) -> None:
             assert s.makefile("rb").readline().startswith(b"220")
         with socket.create_connection(("127.0.0.1", app.port), timeout=30) as extra:
             assert extra.makefile("rb").readline().startswith(b"421 4.3.2")
+        registry = app.app.metrics.registry
+        assert (
+            registry.get_sample_value("dlp_smtp_sessions_refused_total", {"why": "overload"}) == 1
+        )
     finally:
         for s in held:
             s.close()
