@@ -81,6 +81,7 @@ class Finding:
     chunk: int  # index into Extraction.chunks
     start: int
     end: int
+    role: str = ""  # what it means to the policy (dlp.detect.patterns.ROLES)
     recognizer: str = ""
     pattern: str = ""
     context_word: str = ""

@@ -53,9 +53,7 @@ class Scanner:
         extraction = walk(raw, self.settings.extraction.limits())
         findings = self.detector.detect(extraction.chunks)
         authors = author_names(raw)
-        classification = classify(
-            extraction, findings, self.settings, self.detector.patterns, authors
-        )
+        classification = classify(extraction, findings, self.settings, authors)
         recipients = classify_recipients(envelope.recipients, self.settings)
         subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
         decision = decide(

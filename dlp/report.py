@@ -14,17 +14,16 @@ from typing import Any
 from dlp.model import Finding
 from dlp.pipeline import ScanResult
 
-# Entities that are words, not values: shown as they are (they reveal nothing alone).
-TERM_ENTITIES = {"STUDENT_INFO", "STAFF_INFO", "STUDENT_CONTEXT", "STAFF_CONTEXT"}
-NAME_ENTITIES = {"PERSON", "LABELLED_NAME", "TITLED_NAME"}
-REPORTED_ROLES_HIDDEN = {"student_context", "staff_context"}
+# Roles whose matches are words, not values: shown as they are (they reveal nothing alone).
+TERM_ROLES = {"student_info", "student_record_doc", "staff_info", "student_context", "staff_context"}
+HIDDEN_ROLES = {"student_context", "staff_context", "person_name"}  # listed only as evidence
 
 
-def mask(value: str, entity: str) -> str:
+def mask(value: str, role: str) -> str:
     """A recognisable but unusable form of a sensitive value."""
-    if entity in TERM_ENTITIES:
+    if role in TERM_ROLES:
         return value
-    if entity in NAME_ENTITIES:
+    if role == "person_name":
         return " ".join(w[0] + "." if w else w for w in value.split())
     if "@" in value:
         local, _, domain = value.partition("@")
@@ -54,11 +53,7 @@ def reported_findings(result: ScanResult) -> list[Finding]:
     """Findings worth listing: the evidence of each category, then the rest, no context words."""
     evidence = {i for ids in result.classification.evidence.values() for i in ids}
     chosen = [f for i, f in enumerate(result.findings) if i in evidence]
-    hidden = ("STUDENT_CONTEXT", "STAFF_CONTEXT", *NAME_ENTITIES)
-    rest = [
-        f for i, f in enumerate(result.findings)
-        if i not in evidence and f.entity not in hidden
-    ]  # fmt: skip
+    rest = [f for i, f in enumerate(result.findings) if i not in evidence and f.role not in HIDDEN_ROLES]
     seen: set[tuple[str, str, str]] = set()
     out: list[Finding] = []
     for f in chosen + rest:
@@ -75,7 +70,7 @@ def finding_dict(result: ScanResult, f: Finding) -> dict[str, Any]:
         "entity": f.entity,
         "score": round(f.score, 2),
         "where": finding_where(result, f),
-        "excerpt": mask(value, f.entity),
+        "excerpt": mask(value, f.role),
     }
     if f.monitor:
         out["monitor"] = True

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.people import Mention, find_mentions, roster_count
-from dlp.detect.patterns import PatternSet
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
-CONFIDENTIAL_STUDENT = {"student_info", "student_id", "date_of_birth", "home_address", "personal_phone"}
+CONFIDENTIAL_STUDENT = {
+    "student_info", "student_record_doc", "student_id", "date_of_birth", "home_address",
+    "personal_phone",
+}  # fmt: skip
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 
@@ -25,12 +27,9 @@ STAFF_INFO_REACH = 400  # chars between a staff member's name and their personne
 class _Evidence:
     """Findings indexed by role and chunk, for the rules below."""
 
-    def __init__(self, findings: Sequence[Finding], patterns: PatternSet) -> None:
+    def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings = findings
-        self.roles: list[str] = [
-            "person_name" if f.entity == "PERSON" else (patterns.role_of(f.entity) or "")
-            for f in findings
-        ]
+        self.roles: list[str] = [f.role for f in findings]
 
     def indices(self, roles: set[str], chunk: int | None = None) -> list[int]:
         return [
@@ -101,12 +100,11 @@ def classify(
     extraction: Extraction,
     findings: Sequence[Finding],
     settings: Settings,
-    patterns: PatternSet,
     author_names: Sequence[str] = (),
 ) -> Classification:
-    ev = _Evidence(findings, patterns)
+    ev = _Evidence(findings)
     notes: list[str] = []
-    mentions = find_mentions(extraction, findings, ev.roles, author_names)
+    mentions = find_mentions(extraction, findings, author_names)
     evidence: dict[Category, tuple[int, ...]] = {}
 
     high = ev.indices({"high_risk_id"})
@@ -119,7 +117,7 @@ def classify(
     staff = _staff_record(ev, mentions, extraction, notes)
     if staff:
         evidence[Category.STAFF_RECORD] = staff
-    people, rows = roster_count(extraction, findings, ev.roles, mentions)
+    people, rows = roster_count(extraction, findings, mentions)
     if people >= settings.policy.bulk_threshold:
         evidence[Category.BULK_ROSTER] = rows
         notes.append(f"identifying data about {people} people (threshold {settings.policy.bulk_threshold})")

@@ -81,20 +81,18 @@ def _distance(f: Finding, start: int, end: int) -> int:
     return 0
 
 
-def _nearest(findings: Sequence[Finding], roles: Sequence[str], wanted: set[str],
-             chunk: int, start: int, end: int) -> int | None:  # fmt: skip
+def _nearest(findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int) -> int | None:
     best: int | None = None
-    for f, role in zip(findings, roles, strict=True):
-        if f.chunk == chunk and role in wanted and not f.monitor:
+    for f in findings:
+        if f.chunk == chunk and f.role in wanted and not f.monitor:
             d = _distance(f, start, end)
             best = d if best is None or d < best else best
     return best
 
 
-def _role(findings: Sequence[Finding], roles: Sequence[str], chunk: int, start: int, end: int,
-          honorific: bool) -> tuple[str, str]:  # fmt: skip
-    student = _nearest(findings, roles, {"student_context", "student_id"}, chunk, start, end)
-    staff = _nearest(findings, roles, {"staff_context", "staff_id"}, chunk, start, end)
+def _role(findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool) -> tuple[str, str]:
+    student = _nearest(findings, {"student_context", "student_id"}, chunk, start, end)
+    staff = _nearest(findings, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
         staff = 0
     if staff is not None and staff <= STAFF_TIGHT and (student is None or staff < student):
@@ -103,13 +101,13 @@ def _role(findings: Sequence[Finding], roles: Sequence[str], chunk: int, start: 
         return "student", "presented as a student"
     if staff is not None and staff <= STAFF_REACH:
         return "staff", "a staff word near the name"
-    dob = _nearest(findings, roles, {"date_of_birth"}, chunk, start, end)
+    dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)
     if dob is not None and dob <= STUDENT_REACH:
         return "student", "a name with a date of birth"
     # no role word: a report card or IEP about someone is a student context (POLICY.md 2),
     # an evaluation or reprimand a personnel one; the nearer kind of information decides
-    school = _nearest(findings, roles, {"student_info"}, chunk, start, end)
-    work = _nearest(findings, roles, {"staff_info"}, chunk, start, end)
+    school = _nearest(findings, {"student_record_doc"}, chunk, start, end)
+    work = _nearest(findings, {"staff_info"}, chunk, start, end)
     if school is not None and school <= STUDENT_REACH and (work is None or school < work):
         return "student", "named with student records information"
     if work is not None and work <= STAFF_REACH:
@@ -143,13 +141,12 @@ def _is_signature(text: str, start: int, end: int) -> bool:
 def find_mentions(
     extraction: Extraction,
     findings: Sequence[Finding],
-    roles: Sequence[str],
     author_names: Sequence[str],
 ) -> list[Mention]:
     authors = {name_key(a) for a in author_names if name_key(a)}
     raw: list[Mention] = []
     order = sorted(
-        (i for i, r in enumerate(roles) if r == "person_name" and not findings[i].monitor),
+        (i for i, f in enumerate(findings) if f.role == "person_name" and not f.monitor),
         key=lambda i: (findings[i].chunk, findings[i].start, -(findings[i].end - findings[i].start)),
     )
     for i in order:
@@ -164,7 +161,7 @@ def find_mentions(
         before = text[max(0, start - 5) : start].lower()
         honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
         key = name_key(surface)
-        role, why = _role(findings, roles, f.chunk, start, end, honorific)
+        role, why = _role(findings, f.chunk, start, end, honorific)
         author = key in authors or _is_signature(text, start, end)
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
@@ -190,15 +187,14 @@ def _propagate(mentions: list[Mention]) -> list[Mention]:
 def roster_count(
     extraction: Extraction,
     findings: Sequence[Finding],
-    roles: Sequence[str],
     mentions: Sequence[Mention],
 ) -> tuple[int, tuple[int, ...]]:
     """Distinct people listed with identifying data on their own line or table row."""
     people: set[str] = set()
     evidence: list[int] = []
     by_chunk: dict[int, list[int]] = {}
-    for i, (f, role) in enumerate(zip(findings, roles, strict=True)):
-        if role in IDENTIFIER_ROLES and not f.monitor:
+    for i, f in enumerate(findings):
+        if f.role in IDENTIFIER_ROLES and not f.monitor:
             by_chunk.setdefault(f.chunk, []).append(i)
     for m in mentions:
         if m.is_author or m.chunk not in by_chunk:
@@ -209,11 +205,11 @@ def roster_count(
         if on_line and m.key not in people:
             people.add(m.key)
             evidence.extend(on_line[:1])
-    rows = _table_rows_with_ids(extraction, findings, roles)
+    rows = _table_rows_with_ids(extraction, findings)
     return max(len(people), rows), tuple(evidence)
 
 
-def _table_rows_with_ids(extraction: Extraction, findings: Sequence[Finding], roles: Sequence[str]) -> int:
+def _table_rows_with_ids(extraction: Extraction, findings: Sequence[Finding]) -> int:
     """Rows of a table with a name column that carry a person ID (NER may miss the names)."""
     best = 0
     for index, chunk in enumerate(extraction.chunks):
@@ -221,8 +217,8 @@ def _table_rows_with_ids(extraction: Extraction, findings: Sequence[Finding], ro
             continue
         values = {
             chunk.text[f.start : f.end]
-            for f, role in zip(findings, roles, strict=True)
-            if f.chunk == index and role in {"student_id", "staff_id", "high_risk_id"}
+            for f in findings
+            if f.chunk == index and f.role in {"student_id", "staff_id", "high_risk_id"}
         }
         best = max(best, len(values))
     return best

@@ -13,7 +13,8 @@ import logging
 from collections.abc import Sequence
 
 from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+import spacy
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
@@ -32,6 +33,13 @@ NON_PERSON_LABELS = [
     "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
 ]  # fmt: skip
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
+UNUSED_COMPONENTS = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]  # NER needs none
+# Findings that make a name matter: confidential information a name could turn into a record.
+NAME_WORTHY_ROLES = {
+    "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
+    "personal_phone", "staff_id",
+}  # fmt: skip
+IDENTIFIER_ROLES = {"contact", "student_id", "staff_id", "date_of_birth", "high_risk_id"}
 
 
 class DistrictPatternRecognizer(PatternRecognizer):
@@ -83,6 +91,8 @@ def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
         ner_model_configuration=ner,
     )
     nlp_engine.load()
+    # keep only what NER needs: the tagger, parser and lemmatizer cost time and decide nothing
+    nlp_engine.nlp = {"en": spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)}
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.add_recognizer(SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE))
     for spec in patterns.recognizers:
@@ -100,13 +110,22 @@ def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
 
 
 class Detector:
-    """scan(chunks) → findings above their recognizer's minimum score."""
+    """detect(chunks) → findings above their recognizer's minimum score.
+
+    Two passes: the pattern recognizers run on every chunk with no NLP at all;
+    spaCy NER then runs only on chunks where a name could change the verdict
+    (confidential information, or enough identifiers for a roster).  Most
+    mail carries neither and never reaches the neural network.
+    """
 
     def __init__(self, settings: Settings, patterns: PatternSet, engine: AnalyzerEngine) -> None:
         self.settings = settings
         self.patterns = patterns
         self.engine = engine
         self._specs = {r.name: r for r in patterns.recognizers}
+        self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
+        tokenizer = engine.nlp_engine.nlp["en"].make_doc
+        self._no_nlp = NlpArtifacts([], tokenizer(""), [], [], engine.nlp_engine, "en")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Detector:
@@ -116,19 +135,42 @@ class Detector:
     def detect(self, chunks: Sequence[TextChunk]) -> list[Finding]:
         findings: list[Finding] = []
         for index, chunk in enumerate(chunks):
-            for offset, segment in _segments(chunk.text):
-                for result in self.engine.analyze(segment, language="en"):
-                    finding = self._finding(result, index, offset)
-                    if finding is not None:
-                        findings.append(finding)
+            findings.extend(self._analyze(chunk.text, index, self._pattern_entities, self._no_nlp))
+        for index in self._chunks_needing_names(chunks, findings):
+            findings.extend(self._analyze(chunks[index].text, index, [NER_ENTITY], None))
         return findings
+
+    def _analyze(self, text: str, index: int, entities: list[str], artifacts: NlpArtifacts | None) -> list[Finding]:
+        out = []
+        for offset, segment in _segments(text):
+            results = self.engine.analyze(segment, language="en", entities=entities, nlp_artifacts=artifacts)
+            for result in results:
+                finding = self._finding(result, index, offset)
+                if finding is not None:
+                    out.append(finding)
+        return out
+
+    def _chunks_needing_names(self, chunks: Sequence[TextChunk], findings: list[Finding]) -> list[int]:
+        worthy = {f.chunk for f in findings if f.role in NAME_WORTHY_ROLES}
+        identifiers: dict[int, int] = {}
+        for f in findings:
+            if f.role in IDENTIFIER_ROLES:
+                identifiers[f.chunk] = identifiers.get(f.chunk, 0) + 1
+        rosters = {c for c, n in identifiers.items() if n >= self.settings.policy.bulk_threshold}
+        needed = worthy | rosters
+        if needed:  # a name in the subject belongs to the body that holds the information
+            needed |= {i for i, c in enumerate(chunks) if c.where.endswith("subject")}
+        if worthy & {i for i, c in enumerate(chunks) if c.where.endswith("subject")}:
+            needed |= set(range(len(chunks)))
+        return sorted(needed)
 
     def _finding(self, result: RecognizerResult, chunk: int, offset: int) -> Finding | None:
         meta = result.recognition_metadata or {}
         name = str(meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, ""))
         spec = self._specs.get(name)
-        floor = spec.min_score if spec and spec.min_score is not None else None
-        threshold = floor if floor is not None else self.settings.detection.min_score
+        threshold = self.settings.detection.min_score
+        if spec is not None and spec.min_score is not None:
+            threshold = spec.min_score
         if result.score < threshold:
             return None
         explanation = result.analysis_explanation
@@ -138,12 +180,12 @@ class Detector:
             chunk=chunk,
             start=result.start + offset,
             end=result.end + offset,
+            role=spec.role if spec else "person_name",
             recognizer=name,
             pattern=str(getattr(explanation, "pattern_name", "") or ""),
             context_word=str(getattr(explanation, "supportive_context_word", "") or ""),
             monitor=bool(spec and spec.mode == "monitor"),
         )
-
 
 def _segments(text: str) -> list[tuple[int, str]]:
     """Split text at line ends into pieces of at most SEGMENT_CHARS, with their offsets."""

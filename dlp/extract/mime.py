@@ -16,13 +16,14 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 
 from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
-from dlp.extract.base import Blob, Budget, Context, Limits
+from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
 from dlp.extract.decode import decode_text
 from dlp.extract.formats.html import html_to_text
 from dlp.extract.registry import Result, extract_blob
 from dlp.model import Extraction, NotInspected, TextChunk, Unscannable
 
 MAX_MIME_DEPTH = 30  # multipart nesting; real mail stays under 10, bombs go to thousands
+MAX_MIME_PARTS = 500  # parts per message; a newsletter has tens, a bomb has millions
 RECIPIENT_HEADERS = ("to", "cc", "bcc", "resent-to", "resent-cc")
 
 _PGP_BLOCK = re.compile(
@@ -78,16 +79,41 @@ class _Walker:
         self.ctx = Context(Budget(limits))
         self.results: list[Result] = []
         self.encrypted_parts = 0
+        self.parts = 0
+        self.truncated = False
+        self.over_limit = False
+
+    def add(self, item: Result) -> None:
+        """Keep a result, cutting text off at the per-message text budget (fail closed)."""
+        if isinstance(item, TextChunk):
+            budget = self.ctx.budget
+            room = budget.limits.max_text_chars - budget.text_chars
+            if room <= 0 or len(item.text) > room:
+                if not self.truncated:
+                    limit = budget.limits.max_text_chars // 1_000_000
+                    self.results.append(Unscannable(item.where, f"text beyond {limit} M characters not scanned"))
+                    self.truncated = True
+                if room <= 0:
+                    return
+                item = TextChunk(item.where, item.text[:room], item.kind)
+            budget.text_chars += len(item.text)
+        self.results.append(item)
 
     def message(self, msg: Message, where: str, depth: int) -> None:
         subject = header_text(msg, "subject")
         if subject:
-            self.results.append(TextChunk(_join(where, "subject"), subject))
+            self.add(TextChunk(_join(where, "subject"), subject))
         self.part(msg, _join(where, "body"), depth)
 
     def part(self, part: Message, where: str, depth: int) -> None:
-        if depth > MAX_MIME_DEPTH:
-            self.results.append(Unscannable(where, f"MIME nesting deeper than {MAX_MIME_DEPTH}"))
+        self.parts += 1
+        if depth > MAX_MIME_DEPTH or self.parts > MAX_MIME_PARTS:
+            if not self.over_limit:  # report the cut once, not for every part beyond it
+                self.over_limit = True
+                limit = f"deeper than {MAX_MIME_DEPTH} levels" if depth > MAX_MIME_DEPTH else (
+                    f"more than {MAX_MIME_PARTS} parts"
+                )
+                self.add(Unscannable(where, f"MIME structure {limit}; the rest was not scanned"))
             return
         ctype = part.get_content_type()
         if ctype == "multipart/encrypted":
@@ -121,10 +147,19 @@ class _Walker:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         name = _filename(part) or "attached message"
-        if isinstance(inner, Message):
-            self.message(inner, f"attachment:{name}", depth + 1)
-        else:
+        if not isinstance(inner, Message):
             self._attachment(part, depth)
+            return
+        outer = self.ctx
+        try:
+            self.ctx = outer.nested()  # attached mail counts toward the nesting limit
+        except LimitExceeded as exc:
+            self.add(Unscannable(f"attachment:{name}", str(exc)))
+            return
+        try:
+            self.message(inner, f"attachment:{name}", depth + 1)
+        finally:
+            self.ctx = outer
 
     def _body_text(self, part: Message, where: str, ctype: str) -> None:
         text = _decoded_text(part)
@@ -135,25 +170,26 @@ class _Walker:
             self._encrypted(where, "inline PGP encrypted message")
             text = _PGP_BLOCK.sub(" ", text)
         if text.strip():
-            self.results.append(TextChunk(where, text))
+            self.add(TextChunk(where, text))
 
     def _attachment(self, part: Message, depth: int) -> None:
         name = _filename(part)
         where = f"attachment:{name or part.get_content_type()}"
         data = _payload_bytes(part)
         blob = Blob(where, data, name, part.get_content_type())
-        self.results.extend(extract_blob(blob, self.ctx))
+        for item in extract_blob(blob, self.ctx):
+            self.add(item)
 
     def _smime(self, part: Message, where: str) -> None:
         smime_type = (part.get_param("smime-type") or "").lower()
         if smime_type in ("signed-data", "certs-only"):
-            self.results.append(Unscannable(where, "opaque S/MIME signed data (not readable here)"))
+            self.add(Unscannable(where, "opaque S/MIME signed data (not readable here)"))
         else:
             self._encrypted(where, "S/MIME encrypted content")
 
     def _encrypted(self, where: str, why: str) -> None:
         self.encrypted_parts += 1
-        self.results.append(Unscannable(where, why))
+        self.add(Unscannable(where, why))
 
 
 def _join(where: str, leaf: str) -> str:
