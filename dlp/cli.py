@@ -1,4 +1,4 @@
-"""The `dlp` command. Maps errors to exit statuses: 0 done, 1 some input unreadable, 2 usage/config."""
+"""The `dlp` command; maps errors to exit statuses: 0 done, 1 input unreadable, 2 usage/config."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
     else:
-        print(f"{settings.source}: OK ({len(patterns.recognizers)} recognizers, mode {settings.policy.mode})")
+        count = len(patterns.recognizers)
+        print(f"{settings.source}: OK ({count} recognizers, mode {settings.policy.mode})")
     return EXIT_OK
 
 
@@ -97,7 +98,11 @@ def cmd_patterns_check(args: argparse.Namespace) -> int:
     patterns = load_patterns(folder)
     files = sorted({r.file for r in patterns.recognizers})
     if args.json:
-        print(json.dumps({"folder": str(folder), "files": files, "recognizers": len(patterns.recognizers)}))
+        print(
+            json.dumps(
+                {"folder": str(folder), "files": files, "recognizers": len(patterns.recognizers)}
+            )
+        )
     else:
         print(f"{folder}: OK ({len(patterns.recognizers)} recognizers in {len(files)} files)")
     return EXIT_OK
@@ -105,7 +110,7 @@ def cmd_patterns_check(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        from dlp import serve  # type: ignore[attr-defined]
+        from dlp import serve
     except ImportError:
         print("dlp: the relay is not part of this build yet", file=sys.stderr)
         return EXIT_USAGE
@@ -128,9 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", metavar="PATH", help="message file or folder")
     scan.add_argument("--config", metavar="FILE", help="config file (default: shipped config)")
     scan.add_argument("--sender", metavar="ADDR", help="envelope sender")
-    scan.add_argument("--rcpt", metavar="ADDR", action="append",
-                      help="envelope recipient (repeatable); default: To/Cc/Bcc headers")  # fmt: skip
-    scan.add_argument("--json", action="store_true", help="one JSON object per message (JSON Lines)")
+    scan.add_argument(
+        "--rcpt",
+        metavar="ADDR",
+        action="append",
+        help="envelope recipient (repeatable); default: To/Cc/Bcc headers",
+    )
+    scan.add_argument(
+        "--json", action="store_true", help="one JSON object per message (JSON Lines)"
+    )
     scan.set_defaults(func=cmd_scan)
 
     serve = sub.add_parser("serve", help="run the SMTP relay",

@@ -9,8 +9,8 @@ an `unscannable` result and so fails closed.
 from __future__ import annotations
 
 import uuid
-from email.utils import getaddresses
 from dataclasses import dataclass, field
+from email.utils import getaddresses
 
 from dlp.config import Settings
 from dlp.decide.classify import classify
@@ -49,7 +49,9 @@ class Scanner:
         self.detector = detector or Detector.from_settings(settings)
 
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
-        envelope = envelope if envelope and envelope.recipients else self._envelope_from(raw, envelope)
+        envelope = (
+            envelope if envelope and envelope.recipients else self._envelope_from(raw, envelope)
+        )
         extraction = walk(raw, self.settings.extraction.limits())
         findings = self.detector.detect(extraction.chunks)
         authors = author_names(raw)

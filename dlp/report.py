@@ -15,7 +15,13 @@ from dlp.model import Finding
 from dlp.pipeline import ScanResult
 
 # Roles whose matches are words, not values: shown as they are (they reveal nothing alone).
-TERM_ROLES = {"student_info", "student_record_doc", "staff_info", "student_context", "staff_context"}
+TERM_ROLES = {
+    "student_info",
+    "student_record_doc",
+    "staff_info",
+    "student_context",
+    "staff_context",
+}
 HIDDEN_ROLES = {"student_context", "staff_context", "person_name"}  # listed only as evidence
 
 
@@ -53,7 +59,9 @@ def reported_findings(result: ScanResult) -> list[Finding]:
     """Findings worth listing: the evidence of each category, then the rest, no context words."""
     evidence = {i for ids in result.classification.evidence.values() for i in ids}
     chosen = [f for i, f in enumerate(result.findings) if i in evidence]
-    rest = [f for i, f in enumerate(result.findings) if i not in evidence and f.role not in HIDDEN_ROLES]
+    rest = [
+        f for i, f in enumerate(result.findings) if i not in evidence and f.role not in HIDDEN_ROLES
+    ]
     seen: set[tuple[str, str, str]] = set()
     out: list[Finding] = []
     for f in chosen + rest:
@@ -87,7 +95,8 @@ def to_dict(result: ScanResult, file: str | None = None) -> dict[str, Any]:
             "verdict": result.decision.verdict.value,
             "categories": result.categories,
             "reasons": [
-                {"rule": r.rule, "section": r.section, "text": r.text} for r in result.decision.reasons
+                {"rule": r.rule, "section": r.section, "text": r.text}
+                for r in result.decision.reasons
             ],
             "findings": [finding_dict(result, f) for f in reported_findings(result)],
             "recipients": {
@@ -96,7 +105,9 @@ def to_dict(result: ScanResult, file: str | None = None) -> dict[str, Any]:
                 "authorized": list(result.recipients.authorized),
             },
             "encrypted": result.extraction.encrypted,
-            "unscannable": [{"where": u.where, "why": u.why} for u in result.extraction.unscannable],
+            "unscannable": [
+                {"where": u.where, "why": u.why} for u in result.extraction.unscannable
+            ],
             "not_inspected": [
                 {"where": n.where, "why": n.why} for n in result.extraction.not_inspected
             ],

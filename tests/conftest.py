@@ -11,7 +11,7 @@ import pytest
 from dlp import config
 from dlp.config import Settings
 from dlp.model import Envelope
-from dlp.pipeline import ScanResult, Scanner
+from dlp.pipeline import Scanner, ScanResult
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

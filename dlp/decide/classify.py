@@ -54,7 +54,9 @@ def _student_record(
     students = [m for m in mentions if m.role == "student"]
     for m in students:
         confidential = [
-            i for i in ev.indices(CONFIDENTIAL_STUDENT) if ev.findings[i].chunk in {m.chunk, *subjects}
+            i
+            for i in ev.indices(CONFIDENTIAL_STUDENT)
+            if ev.findings[i].chunk in {m.chunk, *subjects}
         ]
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
@@ -87,7 +89,9 @@ def _staff_record(
             and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
         ]
         if near:
-            notes.append(f"staff member named ({m.why or 'near personnel terms'}) with personnel information")
+            notes.append(
+                f"staff member named ({m.why or 'near personnel terms'}) with personnel information"
+            )
             return (m.finding, *near)
     return ()
 
@@ -120,7 +124,9 @@ def classify(
     people, rows = roster_count(extraction, findings, mentions)
     if people >= settings.policy.bulk_threshold:
         evidence[Category.BULK_ROSTER] = rows
-        notes.append(f"identifying data about {people} people (threshold {settings.policy.bulk_threshold})")
+        notes.append(
+            f"identifying data about {people} people (threshold {settings.policy.bulk_threshold})"
+        )
     if extraction.unscannable:
         evidence[Category.UNSCANNABLE] = ()
         notes.append(f"{len(extraction.unscannable)} part(s) could not be read")

@@ -70,7 +70,9 @@ def full_name(text: str) -> bool:
         return False
     if any(t.lower().strip(".,") in _ORG_WORDS for t in tokens):
         return False
-    return all(t[0].isupper() for t in tokens) and not any(t.isupper() and len(t) > 3 for t in tokens)
+    return all(t[0].isupper() for t in tokens) and not any(
+        t.isupper() and len(t) > 3 for t in tokens
+    )
 
 
 def _distance(f: Finding, start: int, end: int) -> int:
@@ -81,7 +83,9 @@ def _distance(f: Finding, start: int, end: int) -> int:
     return 0
 
 
-def _nearest(findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int) -> int | None:
+def _nearest(
+    findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
+) -> int | None:
     best: int | None = None
     for f in findings:
         if f.chunk == chunk and f.role in wanted and not f.monitor:
@@ -90,7 +94,9 @@ def _nearest(findings: Sequence[Finding], wanted: set[str], chunk: int, start: i
     return best
 
 
-def _role(findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool) -> tuple[str, str]:
+def _role(
+    findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
+) -> tuple[str, str]:
     student = _nearest(findings, {"student_context", "student_id"}, chunk, start, end)
     staff = _nearest(findings, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
@@ -147,7 +153,11 @@ def find_mentions(
     raw: list[Mention] = []
     order = sorted(
         (i for i, f in enumerate(findings) if f.role == "person_name" and not f.monitor),
-        key=lambda i: (findings[i].chunk, findings[i].start, -(findings[i].end - findings[i].start)),
+        key=lambda i: (
+            findings[i].chunk,
+            findings[i].start,
+            -(findings[i].end - findings[i].start),
+        ),
     )
     for i in order:
         f = findings[i]
@@ -178,9 +188,7 @@ def _propagate(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         source = known.get(m.key)
         role, why = (source.role, source.why) if source and m.role == "unknown" else (m.role, m.why)
-        out.append(
-            Mention(m.chunk, m.start, m.end, m.key, m.finding, role, why, m.key in authors)
-        )
+        out.append(Mention(m.chunk, m.start, m.end, m.key, m.finding, role, why, m.key in authors))
     return out
 
 

@@ -54,7 +54,9 @@ def _rule(
     if not recipients.external:
         return Verdict.PASS, Reason(RULE_INTERNAL, "", "all recipients are inside the district")
     if not sensitive and Category.UNSCANNABLE not in categories:
-        return Verdict.PASS, Reason(RULE_NOT_SENSITIVE, "", "nothing sensitive or unscannable found")
+        return Verdict.PASS, Reason(
+            RULE_NOT_SENSITIVE, "", "nothing sensitive or unscannable found"
+        )
     unauthorized = [a for a in recipients.external if a not in recipients.authorized]
     if unauthorized:
         text = f"{found} sent to {', '.join(unauthorized)}, not an authorized recipient"

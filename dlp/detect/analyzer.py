@@ -12,8 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
 import spacy
+from presidio_analyzer import (
+    AnalyzerEngine,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
@@ -33,7 +38,13 @@ NON_PERSON_LABELS = [
     "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
 ]  # fmt: skip
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
-UNUSED_COMPONENTS = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]  # NER needs none
+UNUSED_COMPONENTS = [
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "senter",
+]  # NER needs none
 # Findings that make a name matter: confidential information a name could turn into a record.
 NAME_WORTHY_ROLES = {
     "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
@@ -55,9 +66,9 @@ class DistrictPatternRecognizer(PatternRecognizer):
         super().__init__(
             supported_entity=spec.entity,
             name=spec.name,
-            patterns=patterns or None,
-            deny_list=list(spec.deny_list) or None,
-            context=list(spec.context) or None,
+            patterns=patterns,
+            deny_list=list(spec.deny_list),
+            context=list(spec.context),
             global_regex_flags=spec.flags,
         )
         self.spec = spec
@@ -90,11 +101,12 @@ def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
         models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
         ner_model_configuration=ner,
     )
-    nlp_engine.load()
     # keep only what NER needs: the tagger, parser and lemmatizer cost time and decide nothing
-    nlp_engine.nlp = {"en": spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)}
+    nlp_engine.nlp = {"en": spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)}  # type: ignore[assignment]
     registry = RecognizerRegistry(supported_languages=["en"])
-    registry.add_recognizer(SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE))
+    registry.add_recognizer(
+        SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE)
+    )
     for spec in patterns.recognizers:
         registry.add_recognizer(DistrictPatternRecognizer(spec))
     enhancer = PhraseContextEnhancer(
@@ -124,8 +136,8 @@ class Detector:
         self.engine = engine
         self._specs = {r.name: r for r in patterns.recognizers}
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
-        tokenizer = engine.nlp_engine.nlp["en"].make_doc
-        self._no_nlp = NlpArtifacts([], tokenizer(""), [], [], engine.nlp_engine, "en")
+        empty_doc = spacy.blank("en").make_doc("")
+        self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Detector:
@@ -140,17 +152,23 @@ class Detector:
             findings.extend(self._analyze(chunks[index].text, index, [NER_ENTITY], None))
         return findings
 
-    def _analyze(self, text: str, index: int, entities: list[str], artifacts: NlpArtifacts | None) -> list[Finding]:
+    def _analyze(
+        self, text: str, index: int, entities: list[str], artifacts: NlpArtifacts | None
+    ) -> list[Finding]:
         out = []
         for offset, segment in _segments(text):
-            results = self.engine.analyze(segment, language="en", entities=entities, nlp_artifacts=artifacts)
+            results = self.engine.analyze(
+                segment, language="en", entities=entities, nlp_artifacts=artifacts
+            )
             for result in results:
                 finding = self._finding(result, index, offset)
                 if finding is not None:
                     out.append(finding)
         return out
 
-    def _chunks_needing_names(self, chunks: Sequence[TextChunk], findings: list[Finding]) -> list[int]:
+    def _chunks_needing_names(
+        self, chunks: Sequence[TextChunk], findings: list[Finding]
+    ) -> list[int]:
         worthy = {f.chunk for f in findings if f.role in NAME_WORTHY_ROLES}
         identifiers: dict[int, int] = {}
         for f in findings:
@@ -186,6 +204,7 @@ class Detector:
             context_word=str(getattr(explanation, "supportive_context_word", "") or ""),
             monitor=bool(spec and spec.mode == "monitor"),
         )
+
 
 def _segments(text: str) -> list[tuple[int, str]]:
     """Split text at line ends into pieces of at most SEGMENT_CHARS, with their offsets."""

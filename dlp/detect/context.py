@@ -83,7 +83,10 @@ class PhraseContextEnhancer(ContextAwareEnhancer):
             if word:
                 result.score = min(
                     self.MAX_SCORE,
-                    max(result.score + self.context_similarity_factor, self.min_score_with_context_similarity),
+                    max(
+                        result.score + self.context_similarity_factor,
+                        self.min_score_with_context_similarity,
+                    ),
                 )
                 result.analysis_explanation.set_supportive_context_word(word)
                 result.analysis_explanation.set_improved_score(result.score)

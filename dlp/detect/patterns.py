@@ -38,7 +38,7 @@ ROLES: dict[str, str] = {
     "personal_phone": "a home, cell or parent phone: confidential contact information",
     "contact": "identifying but not confidential (email, phone): counts toward bulk_roster",
     "student_info": "confidential student information (grades, disability, discipline, health)",
-    "student_record_doc": "names a student record (IEP, report card): confidential and a student context",
+    "student_record_doc": "a student record word (IEP, report card): confidential, and student context",
     "staff_info": "confidential personnel information (evaluations, reprimands, salary, leave)",
     "student_context": "marks a nearby name as a student (student, pupil, son, daughter)",
     "staff_context": "marks a nearby name as a staff member (teacher, employee, principal)",
@@ -86,7 +86,7 @@ class RecognizerSpec:
 
 @dataclass(frozen=True)
 class PatternSet:
-    """All recognizers of a pattern folder, checked as a whole (unique names, one role per entity)."""
+    """All recognizers of a folder, checked as a whole: unique names, one role per entity."""
 
     recognizers: tuple[RecognizerSpec, ...]
     folder: Path
@@ -253,17 +253,24 @@ def _check_set(specs: list[RecognizerSpec]) -> list[ConfigError]:
         if spec.name in names:
             first = names[spec.name]
             errors.append(
-                ConfigError(spec.file, f"recognizer {spec.name!r}",
-                            f"duplicate name (also at {first.file}:{first.line}); names must be unique",
-                            spec.line)  # fmt: skip
+                ConfigError(
+                    spec.file,
+                    f"recognizer {spec.name!r}",
+                    f"duplicate name (also at {first.file}:{first.line}); names must be unique",
+                    spec.line,
+                )
             )
         names.setdefault(spec.name, spec)
         other = roles.setdefault(spec.entity, spec)
         if other.role != spec.role:
             errors.append(
-                ConfigError(spec.file, f"recognizer {spec.name!r}",
-                            f"entity {spec.entity} has role {spec.role!r} here but {other.role!r} "
-                            f"at {other.file}:{other.line}; one entity, one role", spec.line)  # fmt: skip
+                ConfigError(
+                    spec.file,
+                    f"recognizer {spec.name!r}",
+                    f"entity {spec.entity} has role {spec.role!r} here but {other.role!r} "
+                    f"at {other.file}:{other.line}; one entity, one role",
+                    spec.line,
+                )
             )
     return errors
 

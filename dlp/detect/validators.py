@@ -76,12 +76,19 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         (
-            ("jan", "january", "enero"), ("feb", "february", "febrero"), ("mar", "march", "marzo"),
-            ("apr", "april", "abril"), ("may", "mayo"), ("jun", "june", "junio"),
-            ("jul", "july", "julio"), ("aug", "august", "agosto"),
-            ("sep", "sept", "september", "septiembre"), ("oct", "october", "octubre"),
-            ("nov", "november", "noviembre"), ("dec", "december", "diciembre"),
-        ),  # fmt: skip
+            ("jan", "january", "enero"),
+            ("feb", "february", "febrero"),
+            ("mar", "march", "marzo"),
+            ("apr", "april", "abril"),
+            ("may", "mayo"),
+            ("jun", "june", "junio"),
+            ("jul", "july", "julio"),
+            ("aug", "august", "agosto"),
+            ("sep", "sept", "september", "septiembre"),
+            ("oct", "october", "octubre"),
+            ("nov", "november", "noviembre"),
+            ("dec", "december", "diciembre"),
+        ),
         start=1,
     )
     for m in names

@@ -13,7 +13,7 @@ import email
 import email.policy
 import re
 from email.message import EmailMessage, Message
-from email.utils import getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses
 
 from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
 from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
@@ -91,7 +91,9 @@ class _Walker:
             if room <= 0 or len(item.text) > room:
                 if not self.truncated:
                     limit = budget.limits.max_text_chars // 1_000_000
-                    self.results.append(Unscannable(item.where, f"text beyond {limit} M characters not scanned"))
+                    self.results.append(
+                        Unscannable(item.where, f"text beyond {limit} M characters not scanned")
+                    )
                     self.truncated = True
                 if room <= 0:
                     return
@@ -110,8 +112,10 @@ class _Walker:
         if depth > MAX_MIME_DEPTH or self.parts > MAX_MIME_PARTS:
             if not self.over_limit:  # report the cut once, not for every part beyond it
                 self.over_limit = True
-                limit = f"deeper than {MAX_MIME_DEPTH} levels" if depth > MAX_MIME_DEPTH else (
-                    f"more than {MAX_MIME_PARTS} parts"
+                limit = (
+                    f"deeper than {MAX_MIME_DEPTH} levels"
+                    if depth > MAX_MIME_DEPTH
+                    else (f"more than {MAX_MIME_PARTS} parts")
                 )
                 self.add(Unscannable(where, f"MIME structure {limit}; the rest was not scanned"))
             return
@@ -181,7 +185,7 @@ class _Walker:
             self.add(item)
 
     def _smime(self, part: Message, where: str) -> None:
-        smime_type = (part.get_param("smime-type") or "").lower()
+        smime_type = collapse_rfc2231_value(part.get_param("smime-type") or "").lower()
         if smime_type in ("signed-data", "certs-only"):
             self.add(Unscannable(where, "opaque S/MIME signed data (not readable here)"))
         else:

@@ -16,8 +16,13 @@ from collections.abc import Iterable, Sequence
 from dlp.model import ChunkKind, TextChunk
 
 _NUMERIC = re.compile(r"^[\s\d.,:/$%()+#-]*$")
-_FIRST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?first(?:\s*name)?$|^given\s*name$", re.I)
-_LAST = re.compile(r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?last(?:\s*name)?$|^(?:surname|family\s*name)$", re.I)
+_FIRST = re.compile(
+    r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?first(?:\s*name)?$|^given\s*name$", re.I
+)
+_LAST = re.compile(
+    r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?last(?:\s*name)?$|^(?:surname|family\s*name)$",
+    re.I,
+)
 _TITLE_PAIR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+$")
 MAX_HEADER_SCAN = 10  # rows above the header (titles, blank lines) tolerated
 

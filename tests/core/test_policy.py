@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from dlp.config import Settings
 from dlp.decide.policy import decide
@@ -59,7 +61,9 @@ def test_staff_agenda_with_work_signature_passes(scan: Scan) -> None:
         "Thanks,\nDana Whitfield\nPrincipal | Sunrise Elementary School\n"
         "Office: (916) 555-0153\ndwhitfield@westpark.k12.ca.us\n"
     )
-    result = scan(body, to="sales@vendor.com", sender="Dana Whitfield <dwhitfield@westpark.k12.ca.us>")
+    result = scan(
+        body, to="sales@vendor.com", sender="Dana Whitfield <dwhitfield@westpark.k12.ca.us>"
+    )
     assert result.decision.verdict is Verdict.PASS
 
 
@@ -88,7 +92,9 @@ def test_internal_plus_unencrypted_authorized_bounces(scan: Scan) -> None:
     assert "[secure]" in result.decision.reasons[0].text
 
 
-@pytest.mark.parametrize("domain", ["westpark-k12.ca.us", "westpark.k12.ca.org", "vvestpark.k12.ca.us"])
+@pytest.mark.parametrize(
+    "domain", ["westpark-k12.ca.us", "westpark.k12.ca.org", "vvestpark.k12.ca.us"]
+)
 def test_lookalike_domain_is_external_and_named_in_reasons(scan: Scan, domain: str) -> None:
     result = scan(IEP, to=f"principal@{domain}")
     assert result.recipients.external == (f"principal@{domain}",)
@@ -107,7 +113,9 @@ def test_envelope_recipients_override_headers(scan: Scan) -> None:
 
 
 def test_monitor_mode_computes_verdict_but_enforces_pass(settings: Settings) -> None:
-    monitor = settings.model_copy(update={"policy": settings.policy.model_copy(update={"mode": "monitor"})})
+    monitor = settings.model_copy(
+        update={"policy": settings.policy.model_copy(update={"mode": "monitor"})}
+    )
     recipients = classify_recipients(("x@gmail.com",), monitor)
     decision = decide(frozenset({Category.HIGH_RISK_ID}), recipients, False, False, monitor)
     assert decision.verdict is Verdict.QUARANTINE
@@ -117,8 +125,14 @@ def test_monitor_mode_computes_verdict_but_enforces_pass(settings: Settings) -> 
 
 CATEGORY_SETS = st.frozensets(st.sampled_from(list(Category)))
 ADDRESSES = st.sampled_from(
-    ["a@westpark.k12.ca.us", "b@gmail.com", "records@lincoln-usd.k12.ca.us", "c@cde.ca.gov",
-     "d@sis-vendor.example", "e@westpark-k12.ca.us"]  # fmt: skip
+    [
+        "a@westpark.k12.ca.us",
+        "b@gmail.com",
+        "records@lincoln-usd.k12.ca.us",
+        "c@cde.ca.gov",
+        "d@sis-vendor.example",
+        "e@westpark-k12.ca.us",
+    ]
 )
 
 
@@ -138,6 +152,8 @@ def test_adding_an_unauthorized_recipient_never_relaxes_the_verdict(
 
 @hsettings(max_examples=200, deadline=None)
 @given(st.lists(ADDRESSES, min_size=1, max_size=4), st.booleans(), st.booleans())
-def test_nothing_sensitive_always_passes(settings: Settings, rcpts: list[str], enc: bool, tagged: bool) -> None:
+def test_nothing_sensitive_always_passes(
+    settings: Settings, rcpts: list[str], enc: bool, tagged: bool
+) -> None:
     d = decide(frozenset(), classify_recipients(tuple(rcpts), settings), enc, tagged, settings)
     assert d.verdict is Verdict.PASS
