@@ -22,6 +22,9 @@ CONFIDENTIAL_STUDENT = {
 }  # fmt: skip
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
+# Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
+# transcript), IDs, birth dates and home contacts count anywhere in the same part.
+STUDENT_INFO_REACH = 400
 
 
 class _Evidence:
@@ -57,6 +60,7 @@ def _student_record(
             i
             for i in ev.indices(CONFIDENTIAL_STUDENT)
             if ev.findings[i].chunk in {m.chunk, *subjects}
+            and (ev.roles[i] != "student_info" or _near(ev.findings[i], m, STUDENT_INFO_REACH))
         ]
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")

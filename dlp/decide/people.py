@@ -83,6 +83,17 @@ def _distance(f: Finding, start: int, end: int) -> int:
     return 0
 
 
+_PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
+_POSSESSIVE = re.compile(r"^['’]s?\s+(?:\w+\s+)?$")  # "Colin Powell's son": a parent
+
+
+def _points_away(text: str, f: Finding, start: int, end: int) -> bool:
+    """A family word that names someone's parent, not the student ("son of X", "X's son")."""
+    if f.end <= start:
+        return bool(_PARENT_OF.match(text[f.end : start]))
+    return f.start >= end and bool(_POSSESSIVE.match(text[end : f.start]))
+
+
 def _nearest(
     findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
 ) -> int | None:
@@ -95,9 +106,10 @@ def _nearest(
 
 
 def _role(
-    findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
+    text: str, findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
 ) -> tuple[str, str]:
-    student = _nearest(findings, {"student_context", "student_id"}, chunk, start, end)
+    pointing = [f for f in findings if not (f.chunk == chunk and _points_away(text, f, start, end))]
+    student = _nearest(pointing, {"student_context", "student_id"}, chunk, start, end)
     staff = _nearest(findings, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
         staff = 0
@@ -171,7 +183,7 @@ def find_mentions(
         before = text[max(0, start - 5) : start].lower()
         honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
         key = name_key(surface)
-        role, why = _role(findings, f.chunk, start, end, honorific)
+        role, why = _role(text, findings, f.chunk, start, end, honorific)
         author = key in authors or _is_signature(text, start, end)
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)

@@ -38,7 +38,7 @@ ROLES: dict[str, str] = {
     "personal_phone": "a home, cell or parent phone: confidential contact information",
     "contact": "identifying but not confidential (email, phone): counts toward bulk_roster",
     "student_info": "confidential student information (grades, disability, discipline, health)",
-    "student_record_doc": "a student record word (IEP, report card): confidential, and student context",
+    "student_record_doc": "a record word (IEP, report card): confidential, and a student context",
     "staff_info": "confidential personnel information (evaluations, reprimands, salary, leave)",
     "student_context": "marks a nearby name as a student (student, pupil, son, daughter)",
     "staff_context": "marks a nearby name as a staff member (teacher, employee, principal)",
