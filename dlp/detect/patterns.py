@@ -133,7 +133,7 @@ class _Checker:
         flags = self._flags(raw.get("flags"), (*path, "flags"))
         patterns = self._patterns(raw.get("patterns"), (*path, "patterns"), flags)
         deny = self.strings(raw.get("deny_list"), (*path, "deny_list"))
-        if not patterns and not deny:
+        if not raw.get("patterns") and not deny:
             self.error(path, "give `patterns` (regexes) or a `deny_list` (terms) to match")
         context = self._context(raw.get("context"), (*path, "context"))
         validator = raw.get("validator")

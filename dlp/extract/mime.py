@@ -126,10 +126,10 @@ class _Walker:
             self._smime(part, where)
         elif ctype in _SIGNATURE_TYPES:
             return  # the signature itself carries no text; the signed part is walked
-        elif part.is_multipart():
-            self._children(part, where, depth)
-        elif ctype == "message/rfc822" or ctype == "message/global":
+        elif ctype in ("message/rfc822", "message/global"):
             self._attached_message(part, where, depth)
+        elif part.is_multipart() or ctype.startswith("multipart/"):
+            self._children(part, where, depth)
         elif _is_attachment(part):
             self._attachment(part, depth)
         elif ctype in ("text/plain", "text/html", "text/enriched", ""):
