@@ -18,8 +18,9 @@ from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
 CONFIDENTIAL_STUDENT = {
     "student_info", "student_record_doc", "student_id", "date_of_birth", "home_address",
-    "personal_phone",
+    "personal_phone", "street_address",
 }  # fmt: skip
+NEAR_ONLY = {"student_info", "street_address"}  # a student's street address is their home
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 # Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
@@ -60,7 +61,7 @@ def _student_record(
             i
             for i in ev.indices(CONFIDENTIAL_STUDENT)
             if ev.findings[i].chunk in {m.chunk, *subjects}
-            and (ev.roles[i] != "student_info" or _near(ev.findings[i], m, STUDENT_INFO_REACH))
+            and (ev.roles[i] not in NEAR_ONLY or _near(ev.findings[i], m, STUDENT_INFO_REACH))
         ]
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")

@@ -21,13 +21,14 @@ STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Mana
 STUDENT_REACH = 150  # "Student: X, grade 4" / "X (Student ID 123)"
 STAFF_REACH = 150
 IDENTIFIER_ROLES = {
-    "student_id", "staff_id", "date_of_birth", "contact", "home_address", "personal_phone",
+    "student_id", "staff_id", "date_of_birth", "contact", "street_address", "home_address",
+    "personal_phone",
     "high_risk_id",
 }  # fmt: skip
 _ORG_WORDS = {
     "school", "elementary", "middle", "high", "district", "academy", "university", "college",
     "county", "department", "office", "center", "centre", "room", "grade", "usd", "unified",
-    "board", "committee", "team", "club", "association", "foundation", "inc", "llc", "park",
+    "board", "committee", "team", "club", "association", "foundation", "inc", "llc",
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
 }  # fmt: skip
@@ -73,6 +74,17 @@ def full_name(text: str) -> bool:
     return all(t[0].isupper() for t in tokens) and not any(
         t.isupper() and len(t) > 3 for t in tokens
     )
+
+
+_PLACE_NEXT = re.compile(
+    r"^[ \t]+(?:School|Elementary|Middle|High|Unified|District|Academy|Park|Center|Library|"
+    r"College|University|Community|County|Department|Office|Street|Avenue|Road)\b"
+)
+
+
+def _names_a_place(text: str, end: int) -> bool:
+    """'West Park School District', 'Cedar Grove Elementary': a place, not a person."""
+    return bool(_PLACE_NEXT.match(text[end : end + 20]))
 
 
 def _distance(f: Finding, start: int, end: int) -> int:
@@ -178,7 +190,7 @@ def find_mentions(
         surface = text[start:end]
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
-        if not full_name(surface):
+        if not full_name(surface) or _names_a_place(text, end):
             continue
         before = text[max(0, start - 5) : start].lower()
         honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))

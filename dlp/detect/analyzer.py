@@ -50,7 +50,9 @@ NAME_WORTHY_ROLES = {
     "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
     "personal_phone", "staff_id",
 }  # fmt: skip
-IDENTIFIER_ROLES = {"contact", "student_id", "staff_id", "date_of_birth", "high_risk_id"}
+IDENTIFIER_ROLES = {
+    "contact", "street_address", "student_id", "staff_id", "date_of_birth", "high_risk_id",
+}  # fmt: skip
 
 
 class DistrictPatternRecognizer(PatternRecognizer):

@@ -30,7 +30,7 @@ class WordIndex:
         self.words: list[str] = []
         self.starts: list[int] = []
         for m in _WORD.finditer(text):
-            self.words.append(m.group().lower())
+            self.words.append(m.group().lower().replace("’", "'"))
             self.starts.append(m.start())
 
     def window(self, start: int, end: int, before: int, after: int) -> tuple[str, str]:
@@ -49,7 +49,7 @@ def phrase_in(phrase: str, window: str) -> bool:
 
 
 def normalise_phrase(phrase: str) -> str:
-    return " ".join(_WORD.findall(phrase.lower()))
+    return " ".join(_WORD.findall(phrase.lower().replace("’", "'")))
 
 
 class PhraseContextEnhancer(ContextAwareEnhancer):

@@ -37,6 +37,7 @@ ROLES: dict[str, str] = {
     "home_address": "a home address: confidential contact information",
     "personal_phone": "a home, cell or parent phone: confidential contact information",
     "contact": "identifying but not confidential (email, phone): counts toward bulk_roster",
+    "street_address": "a street address: identifying; a student's is their home (confidential)",
     "student_info": "confidential student information (grades, disability, discipline, health)",
     "student_record_doc": "a record word (IEP, report card): confidential, and a student context",
     "staff_info": "confidential personnel information (evaluations, reprimands, salary, leave)",
@@ -245,7 +246,8 @@ def parse_file(doc: YamlDoc) -> tuple[list[RecognizerSpec], list[ConfigError]]:
     return specs, checker.errors
 
 
-def _check_set(specs: list[RecognizerSpec]) -> list[ConfigError]:
+def check_set(specs: list[RecognizerSpec]) -> list[ConfigError]:
+    """Problems only visible across files: a duplicate name, an entity given two roles."""
     errors: list[ConfigError] = []
     names: dict[str, RecognizerSpec] = {}
     roles: dict[str, RecognizerSpec] = {}
@@ -292,7 +294,7 @@ def load_patterns(folder: Path) -> PatternSet:
             continue
         specs.extend(file_specs)
         errors.extend(file_errors)
-    errors.extend(_check_set(specs))
+    errors.extend(check_set(specs))
     if errors:
         raise ConfigErrors(errors)
     return PatternSet(tuple(specs), folder)

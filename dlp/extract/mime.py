@@ -20,6 +20,7 @@ from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
 from dlp.extract.decode import decode_text
 from dlp.extract.formats.html import html_to_text
 from dlp.extract.registry import Result, extract_blob
+from dlp.extract.table import relabel_text_tables
 from dlp.model import Extraction, NotInspected, TextChunk, Unscannable
 
 MAX_MIME_DEPTH = 30  # multipart nesting; real mail stays under 10, bombs go to thousands
@@ -167,8 +168,7 @@ class _Walker:
 
     def _body_text(self, part: Message, where: str, ctype: str) -> None:
         text = _decoded_text(part)
-        if ctype == "text/html":
-            text = html_to_text(text)
+        text = html_to_text(text) if ctype == "text/html" else relabel_text_tables(text)
         armored = _PGP_BLOCK.findall(text)
         if armored:
             self._encrypted(where, "inline PGP encrypted message")

@@ -112,5 +112,54 @@ def render_table(rows: Iterable[Iterable[object]]) -> str:
     return "\n".join(lines)
 
 
+_DELIMITERS = ("\t", "|", ";", ",")
+MIN_TEXT_TABLE_ROWS = 3
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    cells = [c.strip() for c in line.strip().strip("|").split(delimiter)]
+    return cells
+
+
+def _text_table_end(lines: list[str], start: int, delimiter: str) -> int:
+    """Index after the run of lines with the same (2+) number of cells as lines[start]."""
+    width = len(_split(lines[start], delimiter))
+    end = start
+    while end < len(lines) and lines[end].strip() and len(_split(lines[end], delimiter)) == width:
+        end += 1
+    return end if width >= 2 else start
+
+
+def relabel_text_tables(text: str) -> str:
+    """Pasted spreadsheet rows in a text body (tab, pipe, semicolon or comma separated,
+    a header line first) become labelled rows, as an attached spreadsheet would."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        block = _text_table_at(lines, i)
+        if block is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        end, delimiter = block
+        out.extend(render_table(_split(line, delimiter) for line in lines[i:end]).split("\n"))
+        i = end
+    return "\n".join(out)
+
+
+def _text_table_at(lines: list[str], i: int) -> tuple[int, str] | None:
+    for delimiter in _DELIMITERS:
+        if delimiter not in lines[i]:
+            continue
+        end = _text_table_end(lines, i, delimiter)
+        rows = end - i
+        header_ok = _is_header([_clean(c) for c in _split(lines[i], delimiter)])
+        strict = delimiter in (",", ";")  # prose has commas: demand a header and more rows
+        if rows >= MIN_TEXT_TABLE_ROWS + (1 if strict else 0) and (header_ok or not strict):
+            return end, delimiter
+    return None
+
+
 def table_chunk(where: str, rows: Iterable[Iterable[object]]) -> TextChunk:
     return TextChunk(where, render_table(rows), ChunkKind.TABLE)

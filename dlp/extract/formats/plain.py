@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dlp.extract.base import Blob, Context, Item
 from dlp.extract.decode import decode_text, looks_like_text
 from dlp.extract.registry import register
+from dlp.extract.table import relabel_text_tables
 from dlp.model import NotInspected, TextChunk
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "message/delivery-status")
@@ -31,7 +32,7 @@ class PlainTextExtractor:
         if not looks_like_text(blob.data[:4096]):
             yield NotInspected(blob.where, "binary data declared as text")
             return
-        yield TextChunk(blob.where, decode_text(blob.data))
+        yield TextChunk(blob.where, relabel_text_tables(decode_text(blob.data)))
 
 
 register(PlainTextExtractor())

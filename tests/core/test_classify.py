@@ -1,0 +1,106 @@
+"""POLICY.md section 2, case by case: who is identified, and what about them is confidential."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from dlp.pipeline import ScanResult
+
+Scan = Callable[..., ScanResult]
+
+STUDENT_RECORDS = [
+    "Your son Daniel Kim was absent five days this month; this is his second truancy letter.",
+    "Lily Chen (3rd grade) has a severe peanut allergy; her epinephrine is in the health office.",
+    "Student: Marcus Bell\nGrade: 8\nReason for referral: repeated defiance, two detentions",
+    "Re: Ethan Nakamura - his current grade in Biology is 58% and he is failing the lab portion.",
+    "The IEP team met for Sofia Ramírez-Ortega today; her speech therapy minutes increase to 60.",
+    "Please update the address for Owen Park, grade 2: he now lives at 412 Willow Creek Drive.",
+    "Enrollment verification: Amara Okafor, student number 20418833, DOB 2011-06-09.",
+    "Perm ID 4471902 was suspended for two days after the altercation on Friday.",
+    "Su hijo Mateo García tiene una calificación de D en matemáticas y está reprobando.",
+    "Estudiante: Valeria Torres\nFecha de nacimiento: 14/03/2013\nDiagnóstico: asma",
+]
+
+
+@pytest.mark.parametrize("body", STUDENT_RECORDS)
+def test_identified_student_with_confidential_information_is_a_student_record(
+    scan: Scan, body: str
+) -> None:
+    result = scan(body)
+    assert "student_record" in result.categories, result.classification.notes
+
+
+NOT_STUDENT_RECORDS = [
+    "Congratulations to Maria G. and Devon T. for their science fair ribbons!",
+    "Our 5th grade team will visit the museum on May 3; 64 students and 8 chaperones.",
+    "Reminder: IEP training for new case managers is Thursday in room 12, led by Dana Moss.",
+    "Sofia did a wonderful job in the spring concert. See you at the picnic!",
+    "Author Jason Reynolds writes about anxiety and grades in his new novel for teens.",
+    "The only son of Colin Powell now chairs the FCC; critics say his discipline is lax.",
+]
+
+
+@pytest.mark.parametrize("body", NOT_STUDENT_RECORDS)
+def test_no_identified_student_or_nothing_confidential_is_not_a_student_record(
+    scan: Scan, body: str
+) -> None:
+    assert "student_record" not in scan(body).categories
+
+
+STAFF_RECORDS = [
+    "Jordan Lee, 3rd grade teacher, is approved for FMLA medical leave from 3/1 to 4/15.",
+    "Annual evaluation for Priya Natarajan (Librarian): overall rating Needs Improvement.",
+    "Employee No. 20413: annual salary $71,250, step 6 column III.",
+    "Attached is the letter of reprimand for Carlos Mendoza, custodian at Oak Elementary.",
+]
+
+
+@pytest.mark.parametrize("body", STAFF_RECORDS)
+def test_identified_staff_member_with_personnel_information_is_a_staff_record(
+    scan: Scan, body: str
+) -> None:
+    assert "staff_record" in scan(body).categories
+
+
+def test_job_posting_with_salary_range_is_not_a_staff_record(scan: Scan) -> None:
+    body = (
+        "Now hiring: Instructional Aide, bilingual. Salary range $18.50-$24.00/hour.\n"
+        "Questions? Contact Rachel Kim, HR Technician, at (916) 555-0101."
+    )
+    assert scan(body).categories == []
+
+
+HIGH_RISK = [
+    "For payroll setup: social security #536-22-8745",
+    "Routing: 121000358  Account: 000123456789 (checking)",
+    "Chaperone passport no. X12345678, expires 2031",
+    "Driver's license: 123456789 (Nevada) for the van driver",
+    "Please charge card 4111-1111-1111-1111, exp 09/28",
+    "ITIN 912-73-4567 for the vendor",
+]
+
+
+@pytest.mark.parametrize("body", HIGH_RISK)
+def test_government_and_financial_identifiers_are_high_risk(scan: Scan, body: str) -> None:
+    assert "high_risk_id" in scan(body).categories
+
+
+def _roster(n: int, sep: str = "\t") -> str:
+    first = ["Ava", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jia", "Kai", "Lea"]
+    last = ["Stone", "Ortiz", "Nguyen", "Patel", "Reyes", "Singh", "Tran", "Walsh", "Young", "Zhou"]
+    rows = [sep.join(["Name", "Email", "Phone"])]
+    for i in range(n):
+        name = f"{first[i % len(first)]} {last[(i * 7) % len(last)]}{'' if i < 10 else 'son'}"
+        rows.append(sep.join([name, f"p{i}@family-mail.com", f"(530) 555-{1000 + i:04d}"]))
+    return "Contact list for the club:\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("sep", ["\t", " | "])
+def test_ten_people_with_contact_details_are_a_bulk_roster(scan: Scan, sep: str) -> None:
+    assert "bulk_roster" in scan(_roster(12, sep)).categories
+
+
+def test_nine_people_stay_below_the_bulk_threshold(scan: Scan) -> None:
+    assert "bulk_roster" not in scan(_roster(9)).categories
