@@ -27,7 +27,7 @@ from dlp.config import Settings
 from dlp.detect.context import PhraseContextEnhancer
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.validators import VALIDATORS
-from dlp.model import Finding, TextChunk
+from dlp.model import ChunkKind, Finding, TextChunk
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ NAME_WORTHY_ROLES = {
     "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
     "personal_phone", "staff_id",
 }  # fmt: skip
+NAME_WINDOW = 400  # chars around evidence that NER reads; people.py looks at most 400 away
 IDENTIFIER_ROLES = {
     "contact", "street_address", "student_id", "staff_id", "date_of_birth", "high_risk_id",
 }  # fmt: skip
@@ -151,11 +152,18 @@ class Detector:
         for index, chunk in enumerate(chunks):
             findings.extend(self._analyze(chunk.text, index, self._pattern_entities, self._no_nlp))
         for index in self._chunks_needing_names(chunks, findings):
-            findings.extend(self._analyze(chunks[index].text, index, [NER_ENTITY], None))
+            text = chunks[index].text
+            for start, end in name_windows(chunks[index], findings, index):
+                findings.extend(self._analyze(text[start:end], index, [NER_ENTITY], None, start))
         return findings
 
     def _analyze(
-        self, text: str, index: int, entities: list[str], artifacts: NlpArtifacts | None
+        self,
+        text: str,
+        index: int,
+        entities: list[str],
+        artifacts: NlpArtifacts | None,
+        base: int = 0,
     ) -> list[Finding]:
         out = []
         for offset, segment in _segments(text):
@@ -163,7 +171,7 @@ class Detector:
                 segment, language="en", entities=entities, nlp_artifacts=artifacts
             )
             for result in results:
-                finding = self._finding(result, index, offset)
+                finding = self._finding(result, index, base + offset)
                 if finding is not None:
                     out.append(finding)
         return out
@@ -206,6 +214,53 @@ class Detector:
             context_word=str(getattr(explanation, "supportive_context_word", "") or ""),
             monitor=bool(spec and spec.mode == "monitor"),
         )
+
+
+def name_windows(
+    chunk: TextChunk, findings: Sequence[Finding], index: int
+) -> list[tuple[int, int]]:
+    """Where in a chunk NER should look: around the evidence a name could combine with.
+
+    Classification only asks about names within a few hundred characters of a
+    role word, identifier or confidential term, so text far from all of them
+    is never read by the network.  Tables whose rows label their names
+    ("Name: Ann Lee") need no NER at all.
+    """
+    text = chunk.text
+    if chunk.kind is ChunkKind.TABLE and _labels_names(text):
+        return []
+    if len(text) <= 2 * NAME_WINDOW:
+        return [(0, len(text))]
+    spans = sorted(
+        (_line_start(text, f.start - NAME_WINDOW), _line_end(text, f.end + NAME_WINDOW))
+        for f in findings
+        if f.chunk == index and f.role != "person_name"
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _labels_names(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and sum("Name: " in line for line in lines) * 2 >= len(lines)
+
+
+def _line_start(text: str, pos: int) -> int:
+    pos = max(0, pos)
+    newline = text.rfind("\n", max(0, pos - 120), pos)
+    return newline + 1 if newline >= 0 else pos
+
+
+def _line_end(text: str, pos: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    newline = text.find("\n", pos, pos + 120)
+    return newline if newline >= 0 else pos
 
 
 def _segments(text: str) -> list[tuple[int, str]]:

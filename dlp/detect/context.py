@@ -10,7 +10,6 @@ on the spaCy lemmatizer.
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from typing import Any
 
@@ -72,7 +71,7 @@ class PhraseContextEnhancer(ContextAwareEnhancer):
     ) -> list[RecognizerResult]:
         by_id = {r.id: r for r in recognizers}
         index: WordIndex | None = None
-        results = copy.deepcopy(raw_results)
+        results = raw_results  # fresh objects from this call's recognizers: no copy needed
         for result in results:
             meta = result.recognition_metadata or {}
             recognizer = by_id.get(meta.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))

@@ -44,6 +44,8 @@ ROLES: dict[str, str] = {
     "student_context": "marks a nearby name as a student (student, pupil, son, daughter)",
     "staff_context": "marks a nearby name as a staff member (teacher, employee, principal)",
     "person_name": "a person's name",
+    "roster_student": "a name on the district's student roster (dlp.roster): identifies a student",
+    "roster_staff": "a name on the district's staff roster (dlp.roster): identifies staff",
 }
 FLAGS = {"IGNORECASE": regex.IGNORECASE, "MULTILINE": regex.MULTILINE, "DOTALL": regex.DOTALL}
 DEFAULT_FLAGS = ("IGNORECASE", "MULTILINE")
