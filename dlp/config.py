@@ -123,10 +123,14 @@ class QuarantineSection(_Section):
     dir: Path | None = None
     retention_days: int = Field(90, ge=1)
     notify_sender: bool = True
+    notify_template: Path | None = None  # string.Template text; default in dlp.quarantine.notify
+    reject_template: Path | None = None
 
 
 class ReviewSection(_Section):
     listen: str | None = "127.0.0.1:8025"
+    secure_cookies: bool = False  # set when the UI is reached over HTTPS (a TLS proxy)
+    session_minutes: int = Field(480, ge=5)
 
 
 class RosterSection(_Section):
@@ -152,7 +156,14 @@ class Settings(_Section):
     source: Path | None = None
 
 
-_PATH_KEYS = (("patterns",), ("quarantine", "dir"), ("roster", "store"), ("roster", "key_file"))
+_PATH_KEYS = (
+    ("patterns",),
+    ("quarantine", "dir"),
+    ("quarantine", "notify_template"),
+    ("quarantine", "reject_template"),
+    ("roster", "store"),
+    ("roster", "key_file"),
+)
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> None:

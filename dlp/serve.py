@@ -17,11 +17,11 @@ import socket
 from typing import Any
 
 from dlp import config
-from dlp.act.quarantine_store import QuarantineStore, open_store
 from dlp.act.relay import Hop, Relay
 from dlp.config import Settings
 from dlp.errors import DlpError
 from dlp.metrics import Metrics, serve_http
+from dlp.quarantine import QuarantineStore, open_store
 from dlp.receive import logs
 from dlp.receive.handler import Handler
 from dlp.receive.pool import ProcessScanPool

@@ -21,10 +21,10 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 
 from dlp.act.bounce import BounceInfo, build_dsn
-from dlp.act.quarantine_store import HeldMessage, QuarantineStore, fingerprint
 from dlp.act.relay import Hop, Relay, Result, Transfer
 from dlp.config import Settings
 from dlp.metrics import Metrics
+from dlp.quarantine import HeldMessage, QuarantineStore, fingerprint
 from dlp.receive import replies
 from dlp.receive.replies import Reply
 from dlp.receive.scanning import ScanFailed, Scanning, ScanSummary
@@ -204,6 +204,7 @@ class Processor:
             scan_id=s.scan_id, verdict=s.verdict, reasons=s.reasons, categories=s.categories,
             sender=msg.sender, recipients=msg.recipients, subject=s.subject,
             size=len(msg.raw), received_at=msg.received_at or time.time(),
+            findings=s.findings,
         )  # fmt: skip
         try:
             await asyncio.to_thread(self.store.put, held, msg.raw)

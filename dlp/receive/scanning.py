@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dlp.config import Settings
+from dlp.quarantine.model import HeldFinding
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class ScanSummary:
     masked: tuple[tuple[str, str], ...] = ()  # (entity, masked excerpt) for the bounce text
     subject: str = ""
     size: int = 0
+    findings: tuple[HeldFinding, ...] = ()  # masked, positioned: the quarantine shows them
 
 
 class ScanFailed(Exception):
@@ -67,7 +69,18 @@ def summarize(result: Any) -> ScanSummary:
         masked=tuple(masked_pairs(result)[:MAX_MASKED]),
         subject=str(result.subject),
         size=int(result.size),
+        findings=positioned(result) if decision.verdict.value == "quarantine" else (),
     )
+
+
+def positioned(result: Any) -> tuple[HeldFinding, ...]:
+    """Findings for the review UI; never worth losing a verdict over."""
+    try:
+        from dlp.quarantine.findings import held_findings
+
+        return held_findings(result)
+    except Exception:
+        return ()
 
 
 def masked_pairs(result: Any) -> list[tuple[str, str]]:

@@ -1,0 +1,111 @@
+"""Versioned schema migrations for both backends, applied in order at open.
+
+Version 1 is the relay's original table, so a database created before the
+review workflow upgrades in place. Each step runs in one transaction with the
+version bump (PostgreSQL DDL is transactional; SQLite runs it under
+`BEGIN IMMEDIATE`), and PostgreSQL takes an advisory lock so several relays
+starting together migrate once. The audit log is append-only in the database
+itself: triggers refuse UPDATE and DELETE, so no code path can rewrite history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ADVISORY_LOCK = 0x646C70  # "dlp"
+
+_V1_COLUMNS = """
+    id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    scan_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'held',
+    verdict TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    path TEXT NOT NULL
+"""
+
+_V2_COLUMNS = (
+    "received_epoch {real} NOT NULL DEFAULT 0",
+    "findings TEXT NOT NULL DEFAULT '[]'",
+    "decided_by TEXT",
+    "decided_at TEXT",
+    "decision_reason TEXT",
+    "release_token TEXT",
+    "releasing_since {real}",
+    "notify_state TEXT NOT NULL DEFAULT 'none'",
+    "notify_kind TEXT",
+    "notify_since {real}",
+)
+
+_SQLITE_V2 = [
+    *[f"ALTER TABLE quarantine ADD COLUMN {c.format(real='REAL')}" for c in _V2_COLUMNS],
+    "UPDATE quarantine SET received_epoch = CAST(strftime('%s', received_at) AS REAL)",
+    "CREATE INDEX IF NOT EXISTS quarantine_status ON quarantine (status, received_epoch)",
+    """CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL, at_epoch REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        message_id TEXT, reason TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    """CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1)""",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+_PG_V2 = [
+    *[
+        f"ALTER TABLE quarantine ADD COLUMN {c.format(real='DOUBLE PRECISION')}"
+        for c in _V2_COLUMNS
+    ],
+    "ALTER TABLE quarantine ALTER COLUMN path DROP NOT NULL",
+    """UPDATE quarantine SET received_epoch =
+        EXTRACT(EPOCH FROM CAST(received_at AS TIMESTAMPTZ))""",
+    "CREATE INDEX quarantine_status ON quarantine (status, received_epoch)",
+    """CREATE TABLE quarantine_raw (
+        id TEXT PRIMARY KEY REFERENCES quarantine (id) ON DELETE CASCADE, raw BYTEA NOT NULL)""",
+    """CREATE TABLE audit (
+        seq BIGSERIAL PRIMARY KEY,
+        at TEXT NOT NULL, at_epoch DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL,
+        action TEXT NOT NULL, message_id TEXT, reason TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '')""",
+    """CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
+    """CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+        FOR EACH ROW EXECUTE FUNCTION audit_append_only()""",
+    """CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1)""",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+MIGRATIONS: dict[str, list[list[str]]] = {
+    "sqlite": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _SQLITE_V2],
+    "postgresql": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _PG_V2],
+}
+
+LATEST = 2
+
+
+def migrate(db: Any) -> int:
+    """Bring the schema to LATEST; returns the version found before. `db` is a `Database`."""
+    steps = MIGRATIONS[db.dialect]
+    with db.transaction() as tx:
+        if db.dialect == "postgresql":
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (ADVISORY_LOCK,))
+        tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = tx.one("SELECT max(version) FROM schema_version")
+        found = int(row[0]) if row and row[0] is not None else 0
+        for version in range(found + 1, len(steps) + 1):
+            for statement in steps[version - 1]:
+                tx.execute(statement)
+            tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+    return found

@@ -1,0 +1,1 @@
+"""Quarantine review for privacy officers: the `dlp quarantine` commands and the web UI."""

@@ -1,0 +1,54 @@
+"""The URL map and middleware of the review app (kept apart to avoid an import cycle)."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from dlp.config import Settings
+from dlp.quarantine.accounts import Accounts
+from dlp.quarantine.actions import Actions
+from dlp.quarantine.store import SqlStore
+from dlp.review.web import admin, auth, pages
+from dlp.review.web.app import HERE, Review, healthz
+from dlp.review.web.security import SecurityHeaders
+
+
+def build_app(settings: Settings, store: SqlStore, actions: Actions | None = None) -> Starlette:
+    """The review app over `store`; `actions` may share the relay's next-hop client."""
+    accounts = Accounts(store.db)
+    review = Review(settings, store, actions or Actions(settings, store), accounts)
+    routes = [
+        Route("/login", auth.login, methods=["GET", "POST"]),
+        Route("/logout", auth.logout, methods=["POST"]),
+        Route("/", pages.queue),
+        Route("/m/{qid}", pages.message),
+        Route("/m/{qid}/reveal", pages.reveal, methods=["POST"]),
+        Route("/m/{qid}/release", pages.release, methods=["POST"]),
+        Route("/m/{qid}/reject", pages.reject, methods=["POST"]),
+        Route("/m/{qid}/delete", pages.delete, methods=["POST"]),
+        Route("/m/{qid}/download", pages.download),
+        Route("/audit", admin.audit),
+        Route("/audit.csv", admin.audit_csv),
+        Route("/audit.jsonl", admin.audit_jsonl),
+        Route("/admin", admin.accounts_page),
+        Route("/admin/users", admin.add_user, methods=["POST"]),
+        Route("/admin/users/remove", admin.remove_user, methods=["POST"]),
+        Route("/admin/purge", admin.purge, methods=["POST"]),
+        Route("/healthz", healthz),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware, secret_key=accounts.secret(), session_cookie="dlp_review",
+            max_age=settings.review.session_minutes * 60, same_site="strict",
+            https_only=settings.review.secure_cookies,
+        ),
+    ]  # fmt: skip
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.review = review
+    return app
