@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 
 from dlp.config import Settings
 from dlp.decide.classify import classify
 from dlp.decide.policy import decide, is_encrypted_by_subject
 from dlp.decide.recipients import classify_recipients
 from dlp.detect.analyzer import Detector
-from dlp.extract.mime import header_recipients, header_sender, header_text, parse, walk
+from dlp.extract.mime import read_message
 from dlp.model import Category, Classification, Decision, Envelope, Extraction, Finding, Recipients
+from dlp.roster.scan import RosterStage
 
 
 @dataclass(frozen=True)
@@ -47,23 +47,33 @@ class Scanner:
     def __init__(self, settings: Settings, detector: Detector | None = None) -> None:
         self.settings = settings
         self.detector = detector or Detector.from_settings(settings)
+        self.roster = RosterStage.from_settings(settings)  # None without a `roster:` section
 
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
-        envelope = (
-            envelope if envelope and envelope.recipients else self._envelope_from(raw, envelope)
-        )
-        extraction = walk(raw, self.settings.extraction.limits())
+        extraction, headers = read_message(raw, self.settings.extraction.limits())
+        if not (envelope and envelope.recipients):
+            # no SMTP envelope (a file from disk): recipients from To/Cc/Bcc (POLICY.md 1)
+            sender = envelope.sender if envelope and envelope.sender else headers.sender
+            envelope = Envelope(sender=sender, recipients=headers.recipients)
         findings = self.detector.detect(extraction.chunks)
-        authors = author_names(raw)
+        authors = headers.author_names
+        rostered = self.roster.apply(extraction.chunks, findings) if self.roster else None
+        findings = rostered.findings if rostered else findings
         classification = classify(extraction, findings, self.settings, authors)
         recipients = classify_recipients(envelope.recipients, self.settings)
         subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
+        guardian = bool(
+            self.roster
+            and rostered
+            and self.roster.guardian_only(rostered, extraction, authors, recipients.external)
+        )
         decision = decide(
             classification.categories,
             recipients,
             extraction.encrypted,
             is_encrypted_by_subject(subject, self.settings),
             self.settings,
+            guardian,
         )
         return ScanResult(
             scan_id=uuid.uuid4().hex[:16],
@@ -77,27 +87,7 @@ class Scanner:
             size=len(raw),
         )
 
-    @staticmethod
-    def _envelope_from(raw: bytes, given: Envelope | None) -> Envelope:
-        """Recipients from To/Cc/Bcc/Resent-* when no SMTP envelope is known (POLICY.md 1)."""
-        try:
-            msg = parse(raw)
-            rcpts = header_recipients(msg)
-            sender = given.sender if given and given.sender else header_sender(msg)
-        except Exception:
-            return given or Envelope()
-        return Envelope(sender=sender, recipients=rcpts)
-
 
 def author_names(raw: bytes) -> tuple[str, ...]:
     """Display names in From/Sender/Reply-To: the author, whose signature is not a subject."""
-    try:
-        msg = parse(raw)
-    except Exception:
-        return ()
-    names = []
-    for header in ("from", "sender", "reply-to"):
-        for name, _ in getaddresses([header_text(msg, header)]):
-            if name:
-                names.append(name)
-    return tuple(names)
+    return read_message(raw, None)[1].author_names

@@ -24,7 +24,7 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from dlp.config import Settings
-from dlp.detect.context import PhraseContextEnhancer
+from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.validators import VALIDATORS
 from dlp.model import ChunkKind, Finding, TextChunk
@@ -139,6 +139,7 @@ class Detector:
         self.engine = engine
         self._specs = {r.name: r for r in patterns.recognizers}
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
+        self._gates = context_gates(patterns, settings.detection.min_score)
         empty_doc = spacy.blank("en").make_doc("")
         self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
@@ -150,7 +151,8 @@ class Detector:
     def detect(self, chunks: Sequence[TextChunk]) -> list[Finding]:
         findings: list[Finding] = []
         for index, chunk in enumerate(chunks):
-            findings.extend(self._analyze(chunk.text, index, self._pattern_entities, self._no_nlp))
+            entities = self._entities_for(chunk.text)
+            findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
         for index in self._chunks_needing_names(chunks, findings):
             text = chunks[index].text
             for start, end in name_windows(chunks[index], findings, index):
@@ -175,6 +177,15 @@ class Detector:
                 if finding is not None:
                     out.append(finding)
         return out
+
+    def _entities_for(self, text: str) -> list[str]:
+        """Skip entities whose every recognizer needs a context word the text lacks."""
+        words = set(WORD.findall(text.lower().replace("’", "'")))
+        return [
+            e
+            for e in self._pattern_entities
+            if e not in self._gates or any(all(w in words for w in p) for p in self._gates[e])
+        ]
 
     def _chunks_needing_names(
         self, chunks: Sequence[TextChunk], findings: list[Finding]
@@ -214,6 +225,29 @@ class Detector:
             context_word=str(getattr(explanation, "supportive_context_word", "") or ""),
             monitor=bool(spec and spec.mode == "monitor"),
         )
+
+
+def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list[str]]]:
+    """Entity → context phrases (as word lists) one of which must be in the text.
+
+    Only for entities whose recognizers cannot reach the reporting threshold
+    without context: then a text with none of the words can be skipped before
+    any regex runs.  Most mail has no "routing", "passport" or "SSID" in it.
+    """
+    gates: dict[str, list[list[str]]] = {}
+    ungated: set[str] = set()
+    for spec in patterns.recognizers:
+        threshold = spec.min_score if spec.min_score is not None else min_score
+        needs_context = (
+            bool(spec.context)
+            and not spec.deny_list
+            and all(p.score < threshold for p in spec.patterns)
+        )
+        if not needs_context:
+            ungated.add(spec.entity)
+            continue
+        gates.setdefault(spec.entity, []).extend(normalise_phrase(c).split() for c in spec.context)
+    return {e: g for e, g in gates.items() if e not in ungated}
 
 
 def name_windows(

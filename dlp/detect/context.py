@@ -16,7 +16,7 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|#")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|#")
 
 CONTEXT_BOOST = 0.35  # Presidio's context_similarity_factor
 MIN_WITH_CONTEXT = 0.4  # Presidio's min_score_with_context_similarity
@@ -28,7 +28,7 @@ class WordIndex:
     def __init__(self, text: str) -> None:
         self.words: list[str] = []
         self.starts: list[int] = []
-        for m in _WORD.finditer(text):
+        for m in WORD.finditer(text):
             self.words.append(m.group().lower().replace("’", "'"))
             self.starts.append(m.start())
 
@@ -48,7 +48,7 @@ def phrase_in(phrase: str, window: str) -> bool:
 
 
 def normalise_phrase(phrase: str) -> str:
-    return " ".join(_WORD.findall(phrase.lower().replace("’", "'")))
+    return " ".join(WORD.findall(phrase.lower().replace("’", "'")))
 
 
 class PhraseContextEnhancer(ContextAwareEnhancer):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.utils import collapse_rfc2231_value, getaddresses
 
@@ -234,9 +235,36 @@ def _decoded_text(part: Message) -> str:
 
 def walk(raw: bytes, limits: Limits | None = None) -> Extraction:
     """Everything readable in one message; never raises on malformed input."""
+    return read_message(raw, limits)[0]
+
+
+@dataclass(frozen=True)
+class Headers:
+    """What the envelope-less scan and the author check need from the top-level headers."""
+
+    sender: str = ""
+    recipients: tuple[str, ...] = ()
+    author_names: tuple[str, ...] = ()  # display names in From/Sender/Reply-To
+
+
+def _headers(msg: Message) -> Headers:
+    names: list[str] = []
+    for header in ("from", "sender", "reply-to"):
+        names.extend(name for name, _ in getaddresses([header_text(msg, header)]) if name)
+    return Headers(header_sender(msg), header_recipients(msg), tuple(names))
+
+
+def read_message(raw: bytes, limits: Limits | None = None) -> tuple[Extraction, Headers]:
+    """Parse once: the extraction and the top-level headers; never raises."""
     walker = _Walker(limits or Limits())
-    walk_into(walker, raw, "", 0)
-    return _finish(walker)
+    headers = Headers()
+    try:
+        msg = parse(raw)
+        headers = _headers(msg)
+    except Exception:
+        msg = None
+    walk_into(walker, raw, "", 0, msg)
+    return _finish(walker), headers
 
 
 def walk_attached(raw: bytes, where: str, ctx: Context) -> list[Result]:
@@ -247,9 +275,11 @@ def walk_attached(raw: bytes, where: str, ctx: Context) -> list[Result]:
     return walker.results
 
 
-def walk_into(walker: _Walker, raw: bytes, where: str, depth: int) -> None:
+def walk_into(
+    walker: _Walker, raw: bytes, where: str, depth: int, parsed: Message | None = None
+) -> None:
     try:
-        msg = parse(raw)
+        msg = parsed if parsed is not None else parse(raw)
         walker.message(msg, where, depth)
     except RecursionError:
         walker.results.append(Unscannable("message", "MIME structure nested too deeply"))
