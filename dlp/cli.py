@@ -13,6 +13,7 @@ from dlp import __version__, config
 from dlp.errors import ConfigErrors, DlpError
 from dlp.model import Envelope
 from dlp.review import cli as review_cli
+from dlp.roster import cli as roster_cli
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2
 MAIL_SUFFIXES = {".eml", ".msg", ".txt", ""}
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     pcheck.add_argument("--json", action="store_true", help="print a JSON summary")
     pcheck.set_defaults(func=cmd_patterns_check)
     review_cli.register(sub)
+    roster_cli.register(sub)
     return parser
 
 

@@ -133,9 +133,67 @@ class ReviewSection(_Section):
     session_minutes: int = Field(480, ge=5)
 
 
+class _Columns(_Section):
+    """Header names for each roster field; case, spaces, underscores and dashes are ignored.
+
+    A field given in the config replaces its default list (a string is a list of one).
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return (v,) if isinstance(v, str) else v
+
+
+class StudentColumns(_Columns):
+    first: tuple[str, ...] = ("first name", "first", "given name", "legal first name",
+                              "student first name", "first nm")  # fmt: skip
+    last: tuple[str, ...] = ("last name", "last", "surname", "family name", "legal last name",
+                             "student last name", "last nm")  # fmt: skip
+    preferred: tuple[str, ...] = ("preferred name", "preferred first name", "nickname",
+                                  "goes by", "nick name")  # fmt: skip
+    name: tuple[str, ...] = ("name", "student name", "full name", "student", "student full name")
+    student_id: tuple[str, ...] = ("student id", "student number", "student no", "id",
+                                   "local id", "local student id", "perm id", "sis id")  # fmt: skip
+    ssid: tuple[str, ...] = ("ssid", "statewide student id", "state student id", "state id")
+    dob: tuple[str, ...] = ("dob", "date of birth", "birth date", "birthdate", "birthday")
+    # also every column whose header has "guardian", "parent", "mother" or "father" and "email"
+    guardian_emails: tuple[str, ...] = ("guardian email", "guardian emails", "parent email",
+                                        "parent emails", "contact email")  # fmt: skip
+
+
+class StaffColumns(_Columns):
+    first: tuple[str, ...] = ("first name", "first", "given name", "legal first name")
+    last: tuple[str, ...] = ("last name", "last", "surname", "family name", "legal last name")
+    preferred: tuple[str, ...] = ("preferred name", "preferred first name", "nickname")
+    name: tuple[str, ...] = ("name", "staff name", "employee name", "full name", "employee")
+    employee_id: tuple[str, ...] = ("employee id", "employee number", "emp id", "staff id",
+                                    "id", "employee no")  # fmt: skip
+    personal_email: tuple[str, ...] = ("personal email", "home email", "private email")
+    personal_phone: tuple[str, ...] = ("personal phone", "home phone", "cell phone", "cell",
+                                       "mobile", "mobile phone", "personal cell")  # fmt: skip
+
+
+class RosterColumns(_Section):
+    students: StudentColumns = StudentColumns()
+    staff: StaffColumns = StaffColumns()
+
+
 class RosterSection(_Section):
-    store: Path | None = None
-    key_file: Path | None = None
+    """Roster matching (docs/POLICY-roster.md); defaults live in the data folder."""
+
+    store: Path | None = None  # default: <data dir>/roster.db
+    key_file: Path | None = None  # default: <data dir>/roster.key; keep it outside the store
+    # With a roster, a spaCy name that is not on it scores NER score x this weight; below
+    # detection.min_score it identifies nobody (1.0: roster-less behaviour for NER names).
+    ner_name_weight: float = Field(0.5, ge=0.0, le=1.0)
+    columns: RosterColumns = RosterColumns()
+
+    def store_path(self) -> Path:
+        return self.store or data_dir() / "roster.db"
+
+    def key_path(self) -> Path:
+        return self.key_file or data_dir() / "roster.key"
 
 
 class Settings(_Section):

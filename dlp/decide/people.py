@@ -33,6 +33,8 @@ _ORG_WORDS = {
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
 }  # fmt: skip
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta"}
+# Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
+ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
 _SIGN_OFF = re.compile(
     r"^\s*(?:--+|__+|thanks?(?: you)?|many thanks|best(?: regards| wishes)?|regards|kind regards|"
     r"warm regards|sincerely(?: yours)?|cheers|respectfully|cordially|gracias|atentamente|saludos)"
@@ -176,8 +178,13 @@ def find_mentions(
     authors = {name_key(a) for a in author_names if name_key(a)}
     raw: list[Mention] = []
     order = sorted(
-        (i for i, f in enumerate(findings) if f.role == "person_name" and not f.monitor),
+        (
+            i
+            for i, f in enumerate(findings)
+            if (f.role == "person_name" or f.role in ROSTER_NAMES) and not f.monitor
+        ),
         key=lambda i: (
+            findings[i].role not in ROSTER_NAMES,  # a roster match wins over NER on the same name
             findings[i].chunk,
             findings[i].start,
             -(findings[i].end - findings[i].start),
@@ -190,15 +197,38 @@ def find_mentions(
         surface = text[start:end]
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
-        if not full_name(surface) or _names_a_place(text, end):
+        rostered = f.role in ROSTER_NAMES
+        if not rostered and (not full_name(surface) or _names_a_place(text, end)):
             continue
         before = text[max(0, start - 5) : start].lower()
         honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
-        key = name_key(surface)
+        key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
+        if rostered:
+            role, why = _roster_role(findings, i, role, why)
         author = key in authors or _is_signature(text, start, end)
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+def _natural_order(surface: str) -> str:
+    """'Martinez, Jacob' → 'Jacob Martinez', so both spellings share one name key."""
+    last, comma, first = surface.partition(",")
+    return f"{first} {last}" if comma else surface
+
+
+def _roster_role(findings: Sequence[Finding], i: int, role: str, why: str) -> tuple[str, str]:
+    """A roster match identifies without role words; on both rosters the text decides."""
+    f = findings[i]
+    kinds = {
+        ROSTER_NAMES[g.role]
+        for g in findings
+        if g.role in ROSTER_NAMES and g.chunk == f.chunk and g.start < f.end and f.start < g.end
+    }
+    if len(kinds) > 1:
+        return (role, why) if role != "unknown" else ("student", "on the student and staff rosters")
+    kind = ROSTER_NAMES[f.role]
+    return kind, f"on the district's {kind} roster"
 
 
 def _propagate(mentions: list[Mention]) -> list[Mention]:

@@ -17,6 +17,8 @@ RULE_UNAUTHORIZED = "unauthorized-external-recipient"
 RULE_UNENCRYPTED = "unencrypted-sensitive-transmission"
 RULE_AUTHORIZED = "authorized-and-secure"
 RULE_MONITOR = "monitor-mode"
+RULE_GUARDIAN = "guardian-on-record"  # opt-in roster rule, docs/POLICY-roster.md
+GUARDIAN_ONLY = frozenset({Category.STUDENT_RECORD})  # all the guardian rule lets through
 
 
 def is_encrypted_by_subject(subject: str, settings: Settings) -> bool:
@@ -42,12 +44,24 @@ def _unencrypted_for(
     return out
 
 
+def _guardian_rule(categories: frozenset[Category], guardian: bool, settings: Settings) -> bool:
+    """Rule 2a (opt-in): a student's record sent only to that student's guardians on record.
+
+    `guardian` comes from the roster (every external recipient is a listed
+    guardian of every student identified, and no other student is named); the
+    record must be the only thing found: no high_risk_id, bulk_roster,
+    staff_record, and nothing unscannable that could hide more.
+    """
+    return guardian and settings.recipients.guardians_from_roster and categories == GUARDIAN_ONLY
+
+
 def _rule(
     categories: frozenset[Category],
     recipients: Recipients,
     message_encrypted: bool,
     subject_tagged: bool,
     settings: Settings,
+    guardian: bool = False,
 ) -> tuple[Verdict, Reason]:
     sensitive = bool(categories & SENSITIVE)
     found = _listing(categories)
@@ -57,6 +71,9 @@ def _rule(
         return Verdict.PASS, Reason(
             RULE_NOT_SENSITIVE, "", "nothing sensitive or unscannable found"
         )
+    if _guardian_rule(categories, guardian, settings):
+        text = "recipient is the student's guardian on record"
+        return Verdict.PASS, Reason(RULE_GUARDIAN, "FERPA 34 CFR 99.10", text)
     unauthorized = [a for a in recipients.external if a not in recipients.authorized]
     if unauthorized:
         text = f"{found} sent to {', '.join(unauthorized)}, not an authorized recipient"
@@ -86,8 +103,12 @@ def decide(
     message_encrypted: bool,
     subject_tagged: bool,
     settings: Settings,
+    guardian: bool = False,
 ) -> Decision:
-    verdict, reason = _rule(categories, recipients, message_encrypted, subject_tagged, settings)
+    """The verdict; `guardian` is the roster's guardian check (always False without a roster)."""
+    verdict, reason = _rule(
+        categories, recipients, message_encrypted, subject_tagged, settings, guardian
+    )
     reasons = [reason]
     enforced = verdict
     if settings.policy.mode == "monitor" and verdict is not Verdict.PASS:

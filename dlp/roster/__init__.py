@@ -1,0 +1,1 @@
+"""Roster matching: exact, keyed-hash matches against the district's own SIS records."""
