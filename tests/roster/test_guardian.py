@@ -6,6 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from dlp import config
 from dlp.config import Settings
@@ -89,3 +92,30 @@ def test_policy_table_ignores_the_guardian_flag_without_the_setting(settings: Se
     assert decide(cats, rcpts, False, False, on, True).verdict is Verdict.PASS
     unscannable = cats | {Category.UNSCANNABLE}
     assert decide(unscannable, rcpts, False, False, on, True).verdict is Verdict.QUARANTINE
+
+
+@given(
+    cats=st.frozensets(st.sampled_from(list(Category))),
+    external=st.lists(
+        st.sampled_from(["a@gmail.com", "records@lincoln-usd.k12.ca.us"]), max_size=2
+    ),
+    encrypted=st.booleans(),
+)
+@hsettings(max_examples=200, deadline=None)
+def test_the_guardian_flag_only_ever_passes_a_lone_student_record(
+    settings: Settings, cats: frozenset[Category], external: list[str], encrypted: bool
+) -> None:
+    on = settings.model_copy(
+        update={
+            "recipients": settings.recipients.model_copy(update={"guardians_from_roster": True})
+        }
+    )
+    rcpts = Recipients(
+        external=tuple(external), authorized=tuple(a for a in external if "k12" in a)
+    )
+    without = decide(cats, rcpts, encrypted, False, on, False)
+    with_flag = decide(cats, rcpts, encrypted, False, on, True)
+    if with_flag.verdict is not without.verdict:
+        assert cats == {Category.STUDENT_RECORD}
+        assert with_flag.verdict is Verdict.PASS
+        assert with_flag.reasons[0].rule == RULE_GUARDIAN
