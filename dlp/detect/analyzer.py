@@ -228,25 +228,23 @@ class Detector:
 
 
 def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list[str]]]:
-    """Entity → context phrases (as word lists) one of which must be in the text.
+    """Entity → phrases (as word lists) one of which must be in the text for it to match.
 
-    Only for entities whose recognizers cannot reach the reporting threshold
-    without context: then a text with none of the words can be skipped before
-    any regex runs.  Most mail has no "routing", "passport" or "SSID" in it.
+    A term list can only match text that has its words; a pattern that cannot
+    reach the reporting threshold without context needs a context word.  A
+    text with none of them is skipped before any regex runs: most mail has no
+    "routing", "passport", "SSID" or "IEP" in it.
     """
     gates: dict[str, list[list[str]]] = {}
     ungated: set[str] = set()
     for spec in patterns.recognizers:
         threshold = spec.min_score if spec.min_score is not None else min_score
-        needs_context = (
-            bool(spec.context)
-            and not spec.deny_list
-            and all(p.score < threshold for p in spec.patterns)
-        )
-        if not needs_context:
+        needs_context = bool(spec.context) and all(p.score < threshold for p in spec.patterns)
+        if spec.patterns and not needs_context:
             ungated.add(spec.entity)
             continue
-        gates.setdefault(spec.entity, []).extend(normalise_phrase(c).split() for c in spec.context)
+        phrases = [*spec.deny_list, *(spec.context if spec.patterns else ())]
+        gates.setdefault(spec.entity, []).extend(normalise_phrase(p).split() for p in phrases)
     return {e: g for e, g in gates.items() if e not in ungated}
 
 
