@@ -93,23 +93,6 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_patterns_check(args: argparse.Namespace) -> int:
-    from dlp.detect.patterns import load_patterns
-
-    folder = Path(args.dir) if args.dir else config.load(args.config).patterns
-    patterns = load_patterns(folder)
-    files = sorted({r.file for r in patterns.recognizers})
-    if args.json:
-        print(
-            json.dumps(
-                {"folder": str(folder), "files": files, "recognizers": len(patterns.recognizers)}
-            )
-        )
-    else:
-        print(f"{folder}: OK ({len(patterns.recognizers)} recognizers in {len(files)} files)")
-    return EXIT_OK
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         from dlp import serve
@@ -162,18 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print a JSON summary")
     check.set_defaults(func=cmd_config_check)
 
-    pat = sub.add_parser("patterns", help="pattern file tools").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
-    pcheck = pat.add_parser("check", help="validate pattern files; exit 0 or 2",
-                            epilog="example:\n  dlp patterns check /etc/dlp/patterns",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    pcheck.add_argument("dir", nargs="?", help="pattern folder (default: the config's)")
-    pcheck.add_argument("--config", metavar="FILE", help="config file (default: shipped config)")
-    pcheck.add_argument("--json", action="store_true", help="print a JSON summary")
-    pcheck.set_defaults(func=cmd_patterns_check)
-    review_cli.register(sub)
+    from dlp.tuning.cli import register
+
+    register(sub)
     roster_cli.register(sub)
+    review_cli.register(sub)
     return parser
 
 
