@@ -78,6 +78,7 @@ class DetectionSection(_Section):
     min_score: float = Field(0.5, ge=0.0, le=1.0)  # findings below this are ignored
     context_words_before: int = Field(6, ge=0, le=50)
     context_words_after: int = Field(2, ge=0, le=50)
+    watch_patterns: bool = False  # the relay reloads pattern files when they change on disk
 
 
 class ExtractionSection(_Section):

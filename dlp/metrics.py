@@ -55,6 +55,20 @@ class Metrics:
             "dlp_config_reloads", "SIGHUP reloads by result", ["result"], registry=r
         )
         self.up = Gauge("dlp_up", "1 while the relay accepts mail", registry=r)
+        # per pattern-file recognizer, so a rollout in `mode: monitor` shows its hit rate
+        self.pattern_hits = Counter(
+            "dlp_pattern_hits", "Findings by recognizer name (pattern files) and its mode",
+            ["recognizer", "mode"], registry=r,
+        )  # fmt: skip
+        self.pattern_reload_errors = Counter(
+            "dlp_pattern_reload_errors",
+            "Pattern-file reloads refused (the running set is kept), by trigger",
+            ["trigger"], registry=r,
+        )  # fmt: skip
+        self.patterns_loaded = Gauge(
+            "dlp_patterns_loaded", "Recognizers in the running pattern set, by mode",
+            ["mode"], registry=r,
+        )  # fmt: skip
 
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))

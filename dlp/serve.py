@@ -4,7 +4,8 @@
 aiosmtpd server, metrics) so tests can run it in-process with seams swapped;
 `run(settings)` is the command: it handles SIGTERM (finish in-flight
 messages, answer new sessions `421 4.3.2`) and SIGHUP (reload the config and
-patterns; a bad file keeps the old set and logs why).
+patterns; a bad file keeps the old set, logs why and counts it).  With
+`detection.watch_patterns` an edit of a pattern file triggers the same reload.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any
 from dlp import config
 from dlp.act.relay import Hop, Relay
 from dlp.config import Settings
-from dlp.errors import DlpError
+from dlp.detect.patterns import PatternSet
+from dlp.errors import ConfigErrors, DlpError
 from dlp.metrics import Metrics, serve_http
 from dlp.quarantine import QuarantineStore, open_store
-from dlp.receive import logs
+from dlp.receive import logs, patterns_live
 from dlp.receive.handler import Handler
 from dlp.receive.pool import ProcessScanPool
 from dlp.receive.process import Processor
@@ -43,7 +45,10 @@ class RelayApp:
         metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
-        self.scanning: Scanning = scanning or ProcessScanPool(settings)
+        # workers read an accepted snapshot of the patterns, never the folder being edited
+        self.snapshots = patterns_live.Snapshots()
+        self.patterns = patterns_live.validate(settings)
+        self.scanning: Scanning = scanning or ProcessScanPool(self.snapshots.take(settings))
         self.store: QuarantineStore = store or open_store(settings)
         self.metrics = metrics or Metrics()
         self.gate = Gate(settings.relay.max_sessions)
@@ -59,6 +64,13 @@ class RelayApp:
         self._http: asyncio.Server | None = None
         if isinstance(self.scanning, ProcessScanPool):
             self.scanning.on_rebuild = self.metrics.pool_rebuilds.inc
+        self._count_patterns()
+        self._reloading = asyncio.Lock()
+        self.watcher = patterns_live.Watcher(
+            lambda: self.settings.patterns,
+            lambda: self.settings.detection.watch_patterns,
+            lambda: self.reload("watch"),
+        )
 
     @property
     def port(self) -> int:
@@ -78,6 +90,7 @@ class RelayApp:
             m = Hop.parse(self.settings.metrics.listen)
             self._http = await serve_http(m.host, m.port, self.metrics, self.healthy)
         self.metrics.up.set(1)
+        self.watcher.start()
         log.info(
             "listening",
             extra={
@@ -105,22 +118,55 @@ class RelayApp:
     def healthy(self) -> bool:
         return self._smtp is not None and self._smtp.is_serving() and not self.gate.draining
 
-    async def reload(self) -> bool:
-        """SIGHUP: validate the new config and build its scanner before swapping anything."""
+    def _count_patterns(self) -> None:
+        modes = [r.mode for r in self.patterns.recognizers]
+        for mode in ("enforce", "monitor"):
+            self.metrics.patterns_loaded.labels(mode).set(modes.count(mode))
+
+    async def reload(self, trigger: str = "sighup") -> bool:
+        """SIGHUP or a pattern edit: validate config and patterns, build, then swap."""
+        async with self._reloading:  # a SIGHUP during a watch-triggered reload waits its turn
+            return await self._reload(trigger)
+
+    async def _reload(self, trigger: str) -> bool:
+        validated = await self._validated(trigger)
+        if validated is None:
+            self.metrics.reloads.labels("failed").inc()
+            return False
+        new, patterns = validated
         try:
-            new = await asyncio.to_thread(config.load, self.settings.source)
-            await self.scanning.reload(new)
+            await self.scanning.reload(self.snapshots.take(new))
         except Exception as exc:
             log.error("reload failed; keeping the running config", extra={"why": str(exc)})
             self.metrics.reloads.labels("failed").inc()
             return False
+        self.patterns = patterns
+        self._count_patterns()
         if new.relay.listen != self.settings.relay.listen:
             log.warning("relay.listen changed; takes effect after a restart")
         self.settings = new
         self.gate.max_sessions = new.relay.max_sessions
         self.metrics.reloads.labels("ok").inc()
-        log.info("config reloaded", extra={"source": str(new.source)})
+        log.info("config reloaded", extra={"source": str(new.source), "trigger": trigger})
         return True
+
+    async def _validated(self, trigger: str) -> tuple[Settings, PatternSet] | None:
+        """The new config and its pattern set, or None after logging every problem."""
+        try:
+            new = await asyncio.to_thread(config.load, self.settings.source)
+        except Exception as exc:
+            log.error("reload failed; keeping the running config", extra={"why": str(exc)})
+            return None
+        try:
+            return new, await asyncio.to_thread(patterns_live.validate, new)
+        except ConfigErrors as exc:
+            errors = [str(e) for e in exc.errors]
+            log.error(
+                "pattern files refused; keeping the running set",
+                extra={"trigger": trigger, "errors": errors[:20], "count": len(errors)},
+            )
+            self.metrics.pattern_reload_errors.labels(trigger).inc()
+            return None
 
     async def shutdown(self, grace: float | None = None) -> None:
         """Refuse new sessions (421 4.3.2), let in-flight transactions finish, then stop."""
@@ -139,7 +185,9 @@ class RelayApp:
                 server.close()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(server.wait_closed(), 5)
+        await self.watcher.stop()
         await asyncio.to_thread(self.scanning.close)
+        self.snapshots.close()
         log.info("stopped")
 
 

@@ -168,6 +168,9 @@ class Processor:
         self.metrics.scanned_bytes.inc(len(msg.raw))
         for entity, n in summary.entities.items():
             self.metrics.findings.labels(entity).inc(n)
+        for name, n in summary.recognizers.items():
+            mode = "monitor" if name in summary.monitored else "enforce"
+            self.metrics.pattern_hits.labels(name, mode).inc(n)
         return summary
 
     def _poison_summary(self, msg: Inbound, settings: Settings) -> ScanSummary:

@@ -27,6 +27,8 @@ class ScanSummary:
     masked: tuple[tuple[str, str], ...] = ()  # (entity, masked excerpt) for the bounce text
     subject: str = ""
     size: int = 0
+    recognizers: dict[str, int] = field(default_factory=dict)  # finding counts by recognizer
+    monitored: tuple[str, ...] = ()  # the recognizers above that are in `mode: monitor`
     findings: tuple[HeldFinding, ...] = ()  # masked, positioned: the quarantine shows them
 
 
@@ -59,6 +61,8 @@ def summarize(result: Any) -> ScanSummary:
     """`ScanResult` → `ScanSummary` (runs in the worker, where the chunk text lives)."""
     decision = result.decision
     entities = Counter(f.entity for f in result.findings)
+    recognizers = Counter(f.recognizer or f.entity for f in result.findings)
+    monitored = tuple(sorted({f.recognizer for f in result.findings if f.monitor}))
     return ScanSummary(
         scan_id=result.scan_id,
         verdict=str(decision.verdict.value),
@@ -69,6 +73,8 @@ def summarize(result: Any) -> ScanSummary:
         masked=tuple(masked_pairs(result)[:MAX_MASKED]),
         subject=str(result.subject),
         size=int(result.size),
+        recognizers=dict(recognizers),
+        monitored=monitored,
         findings=positioned(result) if decision.verdict.value == "quarantine" else (),
     )
 
