@@ -204,6 +204,11 @@ async def _main(settings: Settings) -> int:
     try:
         app = RelayApp(settings)
         await app.start()
+        from dlp.quarantine import open_store as open_review_store
+        from dlp.review.web.server import ReviewService
+
+        review = ReviewService(settings, open_review_store(settings), app.metrics)
+        await review.start()  # the privacy officers' UI and the quarantine sweeper
     except (DlpError, OSError, RuntimeError, ValueError) as exc:
         log.error("cannot start", extra={"why": str(exc)})
         return 2
@@ -221,5 +226,6 @@ async def _main(settings: Settings) -> int:
     loop.add_signal_handler(signal.SIGHUP, on_hup)
     await stop.wait()
     log.info("shutting down: finishing messages in flight")
+    await review.stop()
     await app.shutdown()
     return 0

@@ -97,3 +97,5 @@ def build(
     listing = users.add_parser("list", help="list accounts")
     for q in (pw, rm, listing):
         q.set_defaults(role=None)
+    for q in (add, pw, rm, listing):  # --config after the action too, without losing one before
+        q.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="config file")
