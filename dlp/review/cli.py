@@ -171,7 +171,12 @@ def register(subparsers: Any) -> None:
     """Add `dlp quarantine` and its actions to the main parser."""
     from dlp.review.cliargs import build
 
-    group = subparsers.add_parser("quarantine", help="review held messages (list, release, ...)")
+    group = subparsers.add_parser(
+        "quarantine", help="review held messages (list, release, ...)",
+        description="Review messages held by the relay; every action is audited.",
+        epilog="examples:\n  " + "\n  ".join(EXAMPLES[k] for k in ("list", "release", "audit")),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     sub = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     handlers = {
         "list": cmd_list, "show": cmd_show, "release": cmd_release, "reject": cmd_reject,
