@@ -1,12 +1,13 @@
 """The review UI in headless Chromium: the whole walk of a privacy officer, and hostile mail.
 
 Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`) and
-Selenium; skips when they are absent. The walk-through saves the screenshots
-kept in docs/.
+Selenium; skips when they are absent. The walk-through takes the screenshots
+kept in docs/ (written there with DLP_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from .conftest import PASSWORD
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 webdriver = pytest.importorskip("selenium.webdriver")
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+SHOTS = os.environ.get("DLP_UPDATE_SCREENSHOTS") == "1"  # refresh docs/*.png when set
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,11 @@ def log_in(b, base: str, name: str) -> None:
     wait_for(b, "#queue")
 
 
-def test_reviewer_filters_opens_reveals_and_releases_to_the_next_hop(web, browser, sink) -> None:
+def test_reviewer_filters_opens_reveals_and_releases_to_the_next_hop(
+    web, browser, sink, tmp_path: Path
+) -> None:
     b = browser
+    shots = DOCS if SHOTS else tmp_path
     base, store = web()
     body = "Progress notes for Jacob Martinez.\nHis SSN is 123-45-6789; IEP meeting on Friday."
     qid = hold(store, mail(body=body, subject="IEP progress report - Jacob M."))
@@ -80,14 +85,13 @@ def test_reviewer_filters_opens_reveals_and_releases_to_the_next_hop(web, browse
     wait_for(b, "#f-domain[value='gmail.com']")
     rows = b.find_elements(*by("#queue tbody tr"))
     assert len(rows) == 2 and "yahoo" not in b.find_element(*by("#queue")).text
-    DOCS.mkdir(exist_ok=True)
-    b.save_screenshot(str(DOCS / "review-queue.png"))
+    b.save_screenshot(str(shots / "review-queue.png"))
 
     b.find_element(*("link text", "IEP progress report - Jacob M.")).click()
     mark = wait_for(b, "mark.finding")
     assert mark.text == "***-**-6789" and "123-45-6789" not in b.page_source
     b.find_element(*by("#release-reason")).send_keys("Guardian's written consent on file (E.2)")
-    b.save_screenshot(str(DOCS / "review-message.png"))
+    b.save_screenshot(str(shots / "review-message.png"))
 
     b.find_element(*by("#reveal-0")).click()
     assert wait_for(b, "mark.finding.revealed").text == "123-45-6789"
