@@ -64,7 +64,7 @@ def name_key(text: str) -> str:
 
 def full_name(text: str) -> bool:
     """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
-    raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]"))
+    raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]")).replace("\n", " ")
     tokens = [t for t in re.split(r"\s+", raw) if t]
     tokens = [t for t in tokens if t.lower().rstrip(".") not in _HONORIFICS]
     if not 2 <= len(tokens) <= 4 or any(any(ch.isdigit() for ch in t) for t in tokens):
@@ -151,8 +151,11 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """NER spans can run over a line break or table padding: keep the first line's words."""
     surface = text[start:end]
     newline = surface.find("\n")
-    if newline >= 0:
+    if newline >= 0 and " " in surface[:newline].strip():
+        surface = surface[:newline]  # "Diana Sparks\nCounselor": the next line is a title
+    elif newline >= 0 and "\n" in surface[newline + 1 :]:
         surface = surface[:newline]
+    # else a hard-wrapped name: "Chidera\nEze-Williams" stays whole
     surface = surface.rstrip()
     return start, start + len(surface)
 

@@ -25,6 +25,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from dlp.config import Settings
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
+from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.validators import VALIDATORS
 from dlp.model import ChunkKind, Finding, TextChunk
@@ -33,18 +34,14 @@ log = logging.getLogger(__name__)
 
 NER_ENTITY = "PERSON"
 NER_SCORE = 0.85
+NAME_ENTITIES = [NER_ENTITY, NAME_CANDIDATE]
 NON_PERSON_LABELS = [
     "CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP",
     "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
 ]  # fmt: skip
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
-UNUSED_COMPONENTS = [
-    "tagger",
-    "parser",
-    "attribute_ruler",
-    "lemmatizer",
-    "senter",
-]  # NER needs none
+# NER and the tagger (name candidates, dlp.detect.names) share tok2vec; the rest decide nothing
+UNUSED_COMPONENTS = ["parser", "attribute_ruler", "lemmatizer", "senter"]
 # Findings that make a name matter: confidential information a name could turn into a record.
 NAME_WORTHY_ROLES = {
     "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
@@ -110,6 +107,7 @@ def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
     registry.add_recognizer(
         SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE)
     )
+    registry.add_recognizer(ProperNameRecognizer())
     for spec in patterns.recognizers:
         registry.add_recognizer(DistrictPatternRecognizer(spec))
     enhancer = PhraseContextEnhancer(
@@ -156,7 +154,7 @@ class Detector:
         for index in self._chunks_needing_names(chunks, findings):
             text = chunks[index].text
             for start, end in name_windows(chunks[index], findings, index):
-                findings.extend(self._analyze(text[start:end], index, [NER_ENTITY], None, start))
+                findings.extend(self._analyze(text[start:end], index, NAME_ENTITIES, None, start))
         return findings
 
     def _analyze(

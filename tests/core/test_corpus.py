@@ -92,3 +92,26 @@ def test_real_outside_mail_is_rarely_held(tmp_path: Path) -> None:
     files = sorted(p for p in folder.rglob("*.eml") if p.is_file())[::10]
     held = [p.name for p in files if scanner.scan(p.read_bytes()).decision.verdict.value != "pass"]
     assert len(held) / len(files) <= 0.02, held
+
+
+HOLDOUT = Path(__file__).resolve().parent.parent / "fixtures" / "mail" / "holdout"
+
+
+def test_team_written_holdout_meets_the_acceptance_figures() -> None:
+    """120 labelled messages written apart from the detection code (tests/fixtures/mail/holdout)."""
+    scanner = Scanner(config.load(HOLDOUT / "config.yaml"))
+    pairs = []
+    for line in (HOLDOUT / "labels.jsonl").read_text().splitlines():
+        label = json.loads(line)
+        result = scanner.scan((HOLDOUT / label["file"]).read_bytes())
+        pairs.append((label["verdict"], result.decision.verdict.value))
+    accuracy = sum(e == g for e, g in pairs) / len(pairs)
+    sensitive = [g for e, g in pairs if e != "pass"]
+    benign = [g for e, g in pairs if e == "pass"]
+    recall = sum(g != "pass" for g in sensitive) / len(sensitive)
+    false_blocks = sum(g != "pass" for g in benign) / len(benign)
+    assert (accuracy, recall) >= (0.95, 0.95) and false_blocks <= 0.05, (
+        accuracy,
+        recall,
+        false_blocks,
+    )

@@ -1,0 +1,167 @@
+"""Names the small NER model misses: runs of proper nouns shaped like a person's name.
+
+`en_core_web_sm` labels "Luca Ferretti-Amsel" an organisation, "Chidera" a
+place and "Matías Quispe Huanca" an organisation, while its tagger marks every
+one of those words a proper noun.  This recognizer reads the tagger's output
+(already computed alongside NER) and reports two to four capitalised proper
+nouns in a row as a name candidate when at least one word is a known given
+name or surname (the US Census name lists shipped by the `names` package) and
+none is a structural word ("Special Education", "Government Code").  A
+candidate only matters where classification finds a role word and
+confidential information next to it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Token
+
+NAME_CANDIDATE = "NAME_CANDIDATE"
+SCORE = 0.6
+_PROPER = {"NNP", "NNPS"}
+_JOINERS = {"-", "'", "’"}  # inside hyphenated or O'Brien-style surnames
+_PARTICLES = {"de", "del", "la", "van", "von", "da", "di", "le", "bin", "al"}
+_NOT_NAMES = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "school", "elementary", "middle", "high", "district",
+    "academy", "university", "college", "center", "office", "room", "road", "street",
+    "avenue", "drive", "unit", "grade", "math", "science", "english", "history", "reading",
+    "dear", "hello", "hi", "thanks", "thank", "regards", "re", "fwd", "fw", "subject",
+    "iep", "sped", "ela", "ap", "gpa", "pe", "sst", "team", "plan", "report", "program",
+    "teacher", "principal", "counselor", "nurse", "director", "manager", "specialist",
+    "coordinator", "assistant", "technician", "clerk", "aide", "coach", "superintendent",
+    "board", "county", "state", "california", "west", "park", "usd", "estimada", "estimado",
+    "sra", "sr", "srta", "mr", "mrs", "ms", "dr", "inc", "llc", "co", "corp", "trustee",
+    "trustees", "official", "chief", "education", "special", "human", "resources", "code",
+    "government", "local", "control", "business", "services", "department", "public",
+    "main", "north", "south", "east", "lake", "field", "hill", "valley", "river", "hall", "library", "city", "church", "bank", "company", "group", "club",
+    "association", "foundation", "council", "committee", "meeting", "agenda", "minutes",
+    "policy", "title", "section", "chapter", "goal", "progress", "summer", "winter", "spring",
+    "fall", "new", "old", "great", "first", "second", "third", "happy", "good", "best",
+    "bilingual", "spanish", "french", "chinese", "vietnamese", "instructional",
+    "support", "student", "students", "family", "families", "parent", "parents", "staff",
+    "technology", "tier", "level", "ticket", "form", "letter", "notice", "request",
+    "executive", "president", "vice", "heritage", "month", "week", "day", "year", "hispanic",
+    "history", "national", "american", "awareness", "appreciation",
+}  # fmt: skip
+
+
+@cache
+def _census_names() -> frozenset[str]:
+    """Given names and surnames from the US Census lists in the `names` package."""
+    out: set[str] = set()
+    folder = resources.files("names")
+    for file in ("dist.male.first", "dist.female.first", "dist.all.last"):
+        text = folder.joinpath(file).read_bytes().decode("ascii", errors="ignore")
+        out.update(line.split(" ", 1)[0].lower() for line in text.splitlines() if line)
+    return frozenset(out)
+
+
+def _known_name(words: list[str]) -> bool:
+    known = _census_names()
+    parts = [p for w in words for p in w.replace("’", "-").replace("'", "-").split("-") if p]
+    return any(_fold(p) in known for p in parts)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _word_ok(token: Token) -> bool:
+    text = token.text
+    return (
+        token.tag_ in _PROPER
+        and text[:1].isupper()
+        and text.isalpha()
+        and len(text) > 1
+        and not text.isupper()
+        and text.lower() not in STOP_WORDS
+        and text.lower() not in _NOT_NAMES
+    )
+
+
+def _wrapped(doc: Doc, i: int) -> bool:
+    """True when token i ends a line of prose (lower-case words before it on its line)."""
+    k = i - 1
+    while k >= 0 and "\n" not in doc[k].text:
+        if doc[k].text[:1].islower():
+            return True
+        k -= 1
+    return False
+
+
+def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
+    """(start char, end char, words) of each proper-noun run, joiners and one line break allowed."""
+    i = 0
+    while i < len(doc):
+        if not _word_ok(doc[i]):
+            i += 1
+            continue
+        start, words, j = doc[i].idx, 1, i + 1
+        end = doc[i].idx + len(doc[i].text)
+        parts = [doc[i].text]
+        while j < len(doc):
+            tok = doc[j]
+            if tok.text in _JOINERS and j + 1 < len(doc) and _word_ok(doc[j + 1]):
+                end = doc[j + 1].idx + len(doc[j + 1].text)
+                parts.append(doc[j + 1].text)
+                j += 2
+            elif tok.is_space and tok.text.count("\n") == 1 and words == 1 and _wrapped(doc, i):
+                j += 1  # a hard-wrapped line: "... the goals in Chidera\nEze-Williams's IEP"
+            elif tok.text.lower() in _PARTICLES and j + 1 < len(doc) and _word_ok(doc[j + 1]):
+                j += 1
+            elif _word_ok(tok):
+                words += 1
+                end = tok.idx + len(tok.text)
+                parts.append(tok.text)
+                j += 1
+            else:
+                break
+        if 2 <= words <= 4 and _known_name(parts):
+            yield start, end, words
+        i = max(j, i + 1)
+
+
+class ProperNameRecognizer(LocalRecognizer):
+    """Reports runs of two to four proper nouns as NAME_CANDIDATE (role person_name)."""
+
+    RECOGNIZER_NAME = "proper_noun_names"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[NAME_CANDIDATE],
+            name=self.RECOGNIZER_NAME,
+            supported_language="en",
+        )
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        doc = getattr(nlp_artifacts, "tokens", None)
+        if not isinstance(doc, Doc) or not doc.has_annotation("TAG"):
+            return []
+        return [
+            RecognizerResult(
+                NAME_CANDIDATE,
+                start,
+                end,
+                SCORE,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.RECOGNIZER_NAME,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                },
+            )
+            for start, end, _ in _runs(doc)
+        ]
