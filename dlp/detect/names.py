@@ -42,7 +42,8 @@ _NOT_NAMES = {
     "sra", "sr", "srta", "mr", "mrs", "ms", "dr", "inc", "llc", "co", "corp", "trustee",
     "trustees", "official", "chief", "education", "special", "human", "resources", "code",
     "government", "local", "control", "business", "services", "department", "public",
-    "main", "north", "south", "east", "lake", "field", "hill", "valley", "river", "hall", "library", "city", "church", "bank", "company", "group", "club",
+    "main", "north", "south", "east", "lake", "field", "hill", "valley", "river", "hall",
+    "library", "city", "church", "bank", "company", "group", "club",
     "association", "foundation", "council", "committee", "meeting", "agenda", "minutes",
     "policy", "title", "section", "chapter", "goal", "progress", "summer", "winter", "spring",
     "fall", "new", "old", "great", "first", "second", "third", "happy", "good", "best",
@@ -50,7 +51,7 @@ _NOT_NAMES = {
     "support", "student", "students", "family", "families", "parent", "parents", "staff",
     "technology", "tier", "level", "ticket", "form", "letter", "notice", "request",
     "executive", "president", "vice", "heritage", "month", "week", "day", "year", "hispanic",
-    "history", "national", "american", "awareness", "appreciation",
+    "national", "american", "awareness", "appreciation",
 }  # fmt: skip
 
 
