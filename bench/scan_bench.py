@@ -334,7 +334,7 @@ def report(samples: list[Sample], dlp: dict, stock: dict, scale: dict[int, float
         f"Machine: {platform.processor() or platform.machine()}, {mp.cpu_count()} cores, "
         f"Python {platform.python_version()}; {len(samples)} messages, {words:,} words.",
         "",
-        "| engine | msgs/s | words/s | p50 ms | p95 ms | p99 ms | peak RSS MB | verdict agreement |",
+        "| engine | msgs/s | words/s | p50 ms | p95 ms | p99 ms | peak RSS MB | agreement |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
