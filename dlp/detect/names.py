@@ -13,6 +13,7 @@ confidential information next to it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
@@ -26,6 +27,7 @@ from spacy.tokens import Doc, Token
 NAME_CANDIDATE = "NAME_CANDIDATE"
 SCORE = 0.6
 _PROPER = {"NNP", "NNPS"}
+_STATE_AFTER = re.compile(r",?\s*(?:[A-Z]{2}\b|California|Calif\.)")
 _JOINERS = {"-", "'", "’"}  # inside hyphenated or O'Brien-style surnames
 _PARTICLES = {"de", "del", "la", "van", "von", "da", "di", "le", "bin", "al"}
 _NOT_NAMES = {
@@ -51,25 +53,40 @@ _NOT_NAMES = {
     "support", "student", "students", "family", "families", "parent", "parents", "staff",
     "technology", "tier", "level", "ticket", "form", "letter", "notice", "request",
     "executive", "president", "vice", "heritage", "month", "week", "day", "year", "hispanic",
-    "national", "american", "awareness", "appreciation",
+    "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
+    "fort", "mount", "saint", "port",
 }  # fmt: skip
 
 
 @cache
-def _census_names() -> frozenset[str]:
-    """Given names and surnames from the US Census lists in the `names` package."""
+def _census(*files: str) -> frozenset[str]:
+    """Names from the US Census lists shipped in the `names` package, lower-case."""
     out: set[str] = set()
     folder = resources.files("names")
-    for file in ("dist.male.first", "dist.female.first", "dist.all.last"):
+    for file in files:
         text = folder.joinpath(file).read_bytes().decode("ascii", errors="ignore")
         out.update(line.split(" ", 1)[0].lower() for line in text.splitlines() if line)
     return frozenset(out)
 
 
 def _known_name(words: list[str]) -> bool:
-    known = _census_names()
-    parts = [p for w in words for p in w.replace("’", "-").replace("'", "-").split("-") if p]
-    return any(_fold(p) in known for p in parts)
+    """A known given name first, or a known surname after it ("Luca Ferretti-Amsel")."""
+    given = _census("dist.male.first", "dist.female.first")
+    surnames = _census("dist.all.last")
+    return _fold(words[0]) in given or any(_fold(w) in surnames for w in words[1:])
+
+
+def _heading_or_place(text: str, start: int, end: int) -> bool:
+    """Title Case headings ("Lesson 3: Gut Checks") and city names before a state code."""
+    if _STATE_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    words = [
+        w for w in text[line_start : line_end if line_end >= 0 else None].split() if w.isalpha()
+    ]
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(words) >= 4 and capitalised >= 0.8 * len(words)
 
 
 def _fold(word: str) -> str:
@@ -127,7 +144,7 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
                 j += 1
             else:
                 break
-        if 2 <= words <= 4 and _known_name(parts):
+        if 2 <= words <= 4 and _known_name(parts) and not _heading_or_place(doc.text, start, end):
             yield start, end, words
         i = max(j, i + 1)
 
