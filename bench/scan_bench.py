@@ -181,9 +181,14 @@ def _settings(config: str | None):  # type: ignore[no-untyped-def]
     return cfg.load(config)
 
 
+def _measured(latencies: list[float], total: float, verdicts: list[str]) -> dict[str, object]:
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"latencies": latencies, "total": total, "verdicts": verdicts, "rss_mb": rss_mb}
+
+
 def run_dlp(samples: list[Sample], config: str | None, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     from dlp.decide.classify import classify
-    from dlp.decide.policy import decide, is_encrypted_by_subject
+    from dlp.decide.policy import decide_message
     from dlp.decide.recipients import classify_recipients
     from dlp.extract.mime import read_message
     from dlp.pipeline import Scanner
@@ -197,32 +202,18 @@ def run_dlp(samples: list[Sample], config: str | None, queue: mp.Queue) -> None:
         t = time.process_time()
         findings = scanner.detector.detect(extraction.chunks)
         cls = classify(extraction, findings, settings, env.author_names)
-        subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
-        decision = decide(
-            cls.categories,
-            classify_recipients(env.recipients, settings),
-            extraction.encrypted,
-            is_encrypted_by_subject(subject, settings),
-            settings,
-        )
+        recipients = classify_recipients(env.recipients, settings)
+        decision = decide_message(cls.categories, extraction, recipients, settings)
         latencies.append(time.process_time() - t)
         verdicts.append(decision.verdict.value)
-    total = time.process_time() - start
-    queue.put(
-        {
-            "latencies": latencies,
-            "total": total,
-            "verdicts": verdicts,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
+    queue.put(_measured(latencies, time.process_time() - start, verdicts))
 
 
 def run_stock(samples: list[Sample], config: str | None, queue: mp.Queue) -> None:  # type: ignore[type-arg]
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from dlp.decide.policy import decide, is_encrypted_by_subject
+    from dlp.decide.policy import decide_message
     from dlp.decide.recipients import classify_recipients
     from dlp.extract.mime import read_message
     from dlp.model import Category
@@ -243,25 +234,11 @@ def run_stock(samples: list[Sample], config: str | None, queue: mp.Queue) -> Non
         cats = {Category.HIGH_RISK_ID} if sensitive else set()
         if extraction.unscannable:
             cats.add(Category.UNSCANNABLE)
-        subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
-        decision = decide(
-            frozenset(cats),
-            classify_recipients(env.recipients, settings),
-            extraction.encrypted,
-            is_encrypted_by_subject(subject, settings),
-            settings,
-        )
+        recipients = classify_recipients(env.recipients, settings)
+        decision = decide_message(frozenset(cats), extraction, recipients, settings)
         latencies.append(time.process_time() - t)
         verdicts.append(decision.verdict.value)
-    total = time.process_time() - start
-    queue.put(
-        {
-            "latencies": latencies,
-            "total": total,
-            "verdicts": verdicts,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
+    queue.put(_measured(latencies, time.process_time() - start, verdicts))
 
 
 def _full_scan_worker(raws: list[bytes], config: str | None, queue: mp.Queue) -> None:  # type: ignore[type-arg]

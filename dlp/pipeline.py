@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dlp.config import Settings
 from dlp.decide.classify import classify
-from dlp.decide.policy import decide, is_encrypted_by_subject
+from dlp.decide.policy import decide_message
 from dlp.decide.recipients import classify_recipients
 from dlp.detect.analyzer import Detector
 from dlp.extract.mime import read_message
@@ -61,20 +61,15 @@ class Scanner:
         findings = rostered.findings if rostered else findings
         classification = classify(extraction, findings, self.settings, authors)
         recipients = classify_recipients(envelope.recipients, self.settings)
-        subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
         guardian = bool(
             self.roster
             and rostered
             and self.roster.guardian_only(rostered, extraction, authors, recipients.external)
         )
-        decision = decide(
-            classification.categories,
-            recipients,
-            extraction.encrypted,
-            is_encrypted_by_subject(subject, self.settings),
-            self.settings,
-            guardian,
+        decision = decide_message(
+            classification.categories, extraction, recipients, self.settings, guardian
         )
+        subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
         return ScanResult(
             scan_id=uuid.uuid4().hex[:16],
             envelope=envelope,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dlp.config import Settings
 from dlp.decide.recipients import authorized_entry
-from dlp.model import SENSITIVE, Category, Decision, Reason, Recipients, Verdict
+from dlp.model import SENSITIVE, Category, Decision, Extraction, Reason, Recipients, Verdict
 
 RULE_INTERNAL = "no-external-recipients"
 RULE_NOT_SENSITIVE = "nothing-sensitive"
@@ -117,3 +117,16 @@ def decide(
             Reason(RULE_MONITOR, "", f"monitor mode: would {verdict.value}, relayed instead")
         )
     return Decision(verdict, tuple(reasons), enforced)
+
+
+def decide_message(
+    categories: frozenset[Category],
+    extraction: Extraction,
+    recipients: Recipients,
+    settings: Settings,
+    guardian: bool = False,
+) -> Decision:
+    """`decide` with the encryption facts read from the message itself."""
+    subject = next((c.text for c in extraction.chunks if c.where == "subject"), "")
+    tagged = is_encrypted_by_subject(subject, settings)
+    return decide(categories, recipients, extraction.encrypted, tagged, settings, guardian)

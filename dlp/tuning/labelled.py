@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dlp.config import Settings
 from dlp.decide.classify import classify
-from dlp.decide.policy import decide, is_encrypted_by_subject
+from dlp.decide.policy import decide_message
 from dlp.errors import ConfigError, ConfigErrors
 from dlp.model import Decision
 from dlp.pipeline import Scanner, ScanResult, author_names
@@ -114,14 +114,7 @@ def enforced_decision(result: ScanResult, raw: bytes, settings: Settings) -> Dec
         return None
     findings = [replace(f, monitor=False) for f in result.findings]
     classification = classify(result.extraction, findings, settings, author_names(raw))
-    tagged = is_encrypted_by_subject(result.subject, settings)
-    return decide(
-        classification.categories,
-        result.recipients,
-        result.extraction.encrypted,
-        tagged,
-        settings,
-    )
+    return decide_message(classification.categories, result.extraction, result.recipients, settings)
 
 
 def outcome(result: ScanResult, raw: bytes, settings: Settings) -> Outcome:
