@@ -94,12 +94,6 @@ class PatternSet:
     recognizers: tuple[RecognizerSpec, ...]
     folder: Path
 
-    def role_of(self, entity: str) -> str | None:
-        return next((r.role for r in self.recognizers if r.entity == entity), None)
-
-    def by_name(self, name: str) -> RecognizerSpec | None:
-        return next((r for r in self.recognizers if r.name == name), None)
-
 
 class _Checker:
     """Collects every error of one file so the admin fixes them in one pass."""
