@@ -67,11 +67,15 @@ def test_postfix_pass_quarantine_and_bounce_end_where_the_policy_says(
     swaks(rig, "friend@gmail.com", "Lunch", LUNCH_BODY)
     swaks(rig, "friend@gmail.com", "Form", SSN_BODY)
     swaks(rig, "records@lincoln-usd.k12.ca.us", "Form", SSN_BODY)
-    delivered = wait_delivered(rig, 2)
+    # pass relayed, bounce as a DSN, and the "held for review" notice to the district sender
+    delivered = wait_delivered(rig, 3)
     assert wait_until(lambda: rig.queue_empty(), 60), rig.log()
-    assert len(rig.delivered()) == 2, rig.log()
+    assert len(rig.delivered()) == 3, rig.log()
     passed = [m for m in delivered if b"X-DLP-Verdict: pass" in m]
     dsns = [m for m in delivered if b"multipart/report" in m]
+    notices = [m for m in delivered if b"X-DLP-Quarantine-ID:" in m]
+    assert len(notices) == 1 and f"X-Rcpt-Args: <{SENDER}>".encode() in notices[0]
+    assert b"536-22-8745" not in notices[0]
     assert len(passed) == 1 and LUNCH_BODY.encode() in passed[0]
     assert b"X-Rcpt-Args: <friend@gmail.com>" in passed[0]
     assert len(dsns) == 1 and b"X-Mail-Args: <>" in dsns[0]
