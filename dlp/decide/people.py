@@ -73,8 +73,11 @@ def full_name(text: str) -> bool:
         return False
     if any(t.lower().strip(".,") in _ORG_WORDS for t in tokens):
         return False
+    capitals = [t.strip(".,").isupper() for t in tokens]
+    if all(capitals):  # "NGUYEN, BAO" in a form's capitals is a name; "IEP Team" is not
+        return True
     return all(t[0].isupper() for t in tokens) and not any(
-        t.isupper() and len(t) > 3 for t in tokens
+        c and len(t) > 3 for c, t in zip(capitals, tokens, strict=True)
     )
 
 
