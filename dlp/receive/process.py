@@ -23,6 +23,7 @@ from email.policy import default as default_policy
 from dlp.act.bounce import BounceInfo, build_dsn
 from dlp.act.relay import Hop, Relay, Result, Transfer
 from dlp.config import Settings
+from dlp.decide.policy import is_encrypted_by_subject
 from dlp.metrics import Metrics
 from dlp.quarantine import HeldMessage, QuarantineStore, fingerprint
 from dlp.receive import replies
@@ -184,8 +185,7 @@ class Processor:
 
     async def _relay(self, msg: Inbound, s: ScanSummary, settings: Settings) -> Outcome:
         relay_cfg = settings.relay
-        tags = [t.lower() for t in settings.encryption.subject_tags]
-        wants_encryption = any(t in s.subject.lower() for t in tags)
+        wants_encryption = is_encrypted_by_subject(s.subject, settings)
         target = (
             relay_cfg.encrypt_next_hop if wants_encryption and relay_cfg.encrypt_next_hop else None
         )
