@@ -55,7 +55,7 @@ def _student_record(
         notes.append(f"student identified by {len(ids)} student ID number(s)")
         return tuple(ids)
     subjects = _subject_chunks(extraction)
-    students = [m for m in mentions if m.role == "student"]
+    students = [m for m in mentions if m.role == "student" and not m.is_author]
     for m in students:
         confidential = [
             i

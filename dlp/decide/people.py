@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dlp.detect.names import structural_word
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -32,6 +33,7 @@ _ORG_WORDS = {
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
 }  # fmt: skip
+_PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta"}
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
@@ -65,13 +67,16 @@ def name_key(text: str) -> str:
 def full_name(text: str) -> bool:
     """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
     raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]")).replace("\n", " ")
-    tokens = [t for t in re.split(r"\s+", raw) if t]
+    tokens = [t for t in re.split(r"\s+", raw) if t and t[0] not in "\"“'("]  # drop "nicknames"
     tokens = [t for t in tokens if t.lower().rstrip(".") not in _HONORIFICS]
     if not 2 <= len(tokens) <= 4 or any(any(ch.isdigit() for ch in t) for t in tokens):
         return False
     if len(tokens[-1].rstrip(".")) <= 1:  # "Maria G." identifies nobody
         return False
-    if any(t.lower().strip(".,") in _ORG_WORDS for t in tokens):
+    if any(t.lower().strip(".,") in _ORG_WORDS or structural_word(t) for t in tokens):
+        return False
+    tokens = [t for t in tokens if t.lower() not in _PARTICLES]  # "de la Cruz, Lucía"
+    if len(tokens) < 2:
         return False
     capitals = [t.strip(".,").isupper() for t in tokens]
     if all(capitals):  # "NGUYEN, BAO" in a form's capitals is a name; "IEP Team" is not

@@ -53,6 +53,8 @@ _NOT_NAMES = {
     "support", "student", "students", "family", "families", "parent", "parents", "staff",
     "technology", "tier", "level", "ticket", "form", "letter", "notice", "request",
     "executive", "president", "vice", "heritage", "month", "week", "day", "year", "hispanic",
+    "salary", "schedule", "honor", "roll", "hs", "es", "elem", "jr", "iii",
+    "annual", "notes", "summary", "update", "data", "results", "review",
     "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
     "fort", "mount", "saint", "port",
 }  # fmt: skip
@@ -92,6 +94,11 @@ def _heading_or_place(text: str, start: int, end: int) -> bool:
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def structural_word(word: str) -> bool:
+    """Words that make a capitalised phrase a title or place, not a person's name."""
+    return word.lower().strip(".,") in _NOT_NAMES
 
 
 def _word_ok(token: Token) -> bool:

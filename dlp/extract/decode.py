@@ -8,6 +8,11 @@ from charset_normalizer import from_bytes
 
 
 def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode with the declared charset when it works, else detect; lines end in LF."""
+    return _decode(data, declared).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode(data: bytes, declared: str | None) -> str:
     """Decode with the declared charset when it works, else detect; never raises."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")

@@ -154,8 +154,11 @@ def _text_table_at(lines: list[str], i: int) -> tuple[int, str] | None:
             continue
         end = _text_table_end(lines, i, delimiter)
         rows = end - i
-        header_ok = _is_header([_clean(c) for c in _split(lines[i], delimiter)])
+        header = [_clean(c) for c in _split(lines[i], delimiter)]
         strict = delimiter in (",", ";")  # prose has commas: demand a header and more rows
+        header_ok = _is_header(header) and not (
+            strict and any(ch.isdigit() for ch in "".join(header))
+        )
         if rows >= MIN_TEXT_TABLE_ROWS + (1 if strict else 0) and (header_ok or not strict):
             return end, delimiter
     return None
