@@ -270,7 +270,7 @@ def roster_count(
         if f.role in IDENTIFIER_ROLES and not f.monitor:
             by_chunk.setdefault(f.chunk, []).append(i)
     for m in mentions:
-        if m.is_author or m.chunk not in by_chunk:
+        if m.chunk not in by_chunk:  # the sender's own row in a list is still a person
             continue
         text = extraction.chunks[m.chunk].text
         lo, hi = _line_bounds(text, m.start, m.end)
@@ -283,10 +283,10 @@ def roster_count(
 
 
 def _table_rows_with_ids(extraction: Extraction, findings: Sequence[Finding]) -> int:
-    """Rows of a table with a name column that carry a person ID (NER may miss the names)."""
+    """Distinct person IDs in one table: each identifies someone, whether or not NER saw names."""
     best = 0
     for index, chunk in enumerate(extraction.chunks):
-        if chunk.kind is not ChunkKind.TABLE or "Name:" not in chunk.text:
+        if chunk.kind is not ChunkKind.TABLE:
             continue
         values = {
             chunk.text[f.start : f.end]

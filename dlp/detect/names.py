@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Token
 NAME_CANDIDATE = "NAME_CANDIDATE"
 SCORE = 0.6
 _PROPER = {"NNP", "NNPS"}
+_DATA = re.compile(r"\d{3}|@")
 _STATE_AFTER = re.compile(r",?\s*(?:[A-Z]{2}\b|California|Calif\.)")
 _JOINERS = {"-", "'", "’"}  # inside hyphenated or O'Brien-style surnames
 _PARTICLES = {"de", "del", "la", "van", "von", "da", "di", "le", "bin", "al"}
@@ -84,9 +85,10 @@ def _heading_or_place(text: str, start: int, end: int) -> bool:
         return True
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    words = [
-        w for w in text[line_start : line_end if line_end >= 0 else None].split() if w.isalpha()
-    ]
+    line = text[line_start : line_end if line_end >= 0 else None]
+    if _DATA.search(line):  # "Paul Van der Berg  412 Sycamore St, CA 95691" is a row, not a title
+        return False
+    words = [w for w in line.split() if w.isalpha()]
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= 4 and capitalised >= 0.8 * len(words)
 

@@ -16,11 +16,15 @@ from collections.abc import Iterable, Sequence
 from dlp.model import ChunkKind, TextChunk
 
 _NUMERIC = re.compile(r"^[\s\d.,:/$%()+#-]*$")
+# "First", "Student First Name", "Nombre/First"; "Last", "Apellido/Last", "Surname"
 _FIRST = re.compile(
-    r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?first(?:\s*name)?$|^given\s*name$", re.I
+    r"^(?:[\w ]+/\s*)?(?:student\s+|legal\s+|employee\s+|staff\s+)?(?:first|nombre)(?:\s*name)?"
+    r"(?:\s*/[\w ]+)?$|^given\s*name$",
+    re.I,
 )
 _LAST = re.compile(
-    r"^(?:student\s+|legal\s+|employee\s+|staff\s+)?last(?:\s*name)?$|^(?:surname|family\s*name)$",
+    r"^(?:[\w ]+/\s*)?(?:student\s+|legal\s+|employee\s+|staff\s+)?(?:last|apellidos?)(?:\s*name)?"
+    r"(?:\s*/[\w ]+)?$|^(?:surname|family\s*name)$",
     re.I,
 )
 _TITLE_PAIR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+$")
