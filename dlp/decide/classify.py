@@ -61,7 +61,11 @@ def _student_record(
             i
             for i in ev.indices(CONFIDENTIAL_STUDENT)
             if ev.findings[i].chunk in {m.chunk, *subjects}
-            and (ev.roles[i] not in NEAR_ONLY or _near(ev.findings[i], m, STUDENT_INFO_REACH))
+            and (
+                ev.roles[i] not in NEAR_ONLY
+                or ev.findings[i].chunk in subjects  # the subject is about the whole message
+                or _near(ev.findings[i], m, STUDENT_INFO_REACH)
+            )
         ]
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")

@@ -127,6 +127,32 @@ def _nearest(
     return best
 
 
+_SALUTATION = re.compile(
+    r"^\s*(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]|buen[oa]s? (?:tardes|días|dias))"
+    r"[ \t,]+(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)",
+    re.I | re.M,
+)
+
+
+_HEADER_LINE = re.compile(r"@|\bwrote:|escribió:|^\s*>?\s*(?:from|to|cc|de|para):", re.I)
+
+
+def _addressee_surnames(text: str) -> set[str]:
+    """Surnames in a salutation ("Hello Mrs. Johnson,"): a parent, usually."""
+    return {name_key(m.group(1)) for m in _SALUTATION.finditer(text)}
+
+
+def _child_of_addressee(text: str, start: int, end: int) -> bool:
+    """'Hello Mrs. Johnson, Aaliyah Johnson came to the health office...': the child."""
+    surnames = _addressee_surnames(text)
+    words = name_key(text[start:end]).split()
+    if not surnames or not any(w in surnames for w in words[1:]):
+        return False
+    line_start, line_end = _line_bounds(text, start, end)
+    # the addressee's own name in a quoted header ("On Mon, Kevin Johnson <k@x> wrote:")
+    return not _HEADER_LINE.search(text[line_start:line_end])
+
+
 def _role(
     text: str, findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
 ) -> tuple[str, str]:
@@ -139,6 +165,8 @@ def _role(
         return "staff", "a staff title next to the name"
     if student is not None and student <= STUDENT_REACH:
         return "student", "presented as a student"
+    if not honorific and _child_of_addressee(text, start, end):
+        return "student", "the child of the parent the message is addressed to"
     if staff is not None and staff <= STAFF_REACH:
         return "staff", "a staff word near the name"
     dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)

@@ -41,7 +41,7 @@ _NOT_NAMES = {
     "iep", "sped", "ela", "ap", "gpa", "pe", "sst", "team", "plan", "report", "program",
     "teacher", "principal", "counselor", "nurse", "director", "manager", "specialist",
     "coordinator", "assistant", "technician", "clerk", "aide", "coach", "superintendent",
-    "board", "county", "state", "california", "west", "park", "usd", "estimada", "estimado",
+    "board", "county", "state", "california", "west", "usd", "estimada", "estimado",
     "sra", "sr", "srta", "mr", "mrs", "ms", "dr", "inc", "llc", "co", "corp", "trustee",
     "trustees", "official", "chief", "education", "special", "human", "resources", "code",
     "government", "local", "control", "business", "services", "department", "public",

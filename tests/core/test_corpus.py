@@ -97,7 +97,7 @@ def test_real_outside_mail_is_rarely_held(tmp_path: Path) -> None:
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
 
 
-@pytest.mark.parametrize("name", ["holdout", "holdout2"])
+@pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3"])
 def test_team_written_holdouts_meet_the_acceptance_figures(name: str) -> None:
     """Labelled mail written apart from the detection code (tests/fixtures/mail/holdout*)."""
     folder = FIXTURES / name
