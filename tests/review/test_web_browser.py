@@ -56,6 +56,17 @@ def wait_for(b, css: str, timeout: float = 15) -> object:
     return WebDriverWait(b, timeout).until(expected_conditions.presence_of_element_located(by(css)))
 
 
+def wait_text(b, css: str, expected: str, timeout: float = 15) -> bool:
+    """Until an element matching `css` shows `expected`; a page swapped mid-read is retried."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    wait = WebDriverWait(
+        b, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    )
+    return bool(wait.until(lambda d: expected in d.find_element(*by(css)).text))
+
+
 def log_in(b, base: str, name: str) -> None:
     b.delete_all_cookies()
     b.get(base + "/")
@@ -94,12 +105,12 @@ def test_reviewer_filters_opens_reveals_and_releases_to_the_next_hop(
     b.save_screenshot(str(shots / "review-message.png"))
 
     b.find_element(*by("#reveal-0")).click()
-    assert wait_for(b, "mark.finding.revealed").text == "123-45-6789"
+    assert wait_text(b, "mark.finding.revealed", "123-45-6789")
     assert [e.action for e in store.audit_log(qid)] == ["reveal"]
 
     b.find_element(*by("#release-reason")).send_keys("Guardian's written consent on file (E.2)")
     b.find_element(*by("#release")).click()
-    assert "released to the recipients" in wait_for(b, ".flash").text
+    assert wait_text(b, ".flash", "released to the recipients")
     [got] = sink.wait_for(1)
     assert got.recipients == ["parent@gmail.com"] and b"123-45-6789" in got.data
     assert store.get(qid).status is Status.RELEASED
@@ -121,7 +132,7 @@ def test_a_reviewer_cannot_reach_admin_pages(web, browser) -> None:
     assert "Administration" not in browser.find_element(*by("header")).text
     for path in ("/admin", "/audit"):
         browser.get(base + path)
-        assert "This page is for administrators." in wait_for(browser, "main .card").text
+        assert wait_text(browser, "main .card", "This page is for administrators.")
 
 
 def test_hostile_html_mail_runs_nothing(web, browser) -> None:
@@ -155,5 +166,5 @@ def test_a_form_post_without_the_csrf_token_fails(web, browser) -> None:
     )
     browser.find_element(*by("#release-reason")).send_keys("no token")
     browser.find_element(*by("#release")).click()
-    assert "CSRF check failed" in wait_for(browser, "main .card").text
+    assert wait_text(browser, "main .card", "CSRF check failed")
     assert store.get(qid).status is Status.HELD
