@@ -47,6 +47,7 @@ NAME_WORTHY_ROLES = {
     "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
     "personal_phone", "staff_id",
 }  # fmt: skip
+NER_BATCH = 16  # windows per nlp.pipe batch: small docs run faster together
 NAME_WINDOW = 400  # chars around evidence that NER reads; people.py looks at most 400 away
 IDENTIFIER_ROLES = {
     "contact", "street_address", "student_id", "staff_id", "date_of_birth", "high_risk_id",
@@ -151,11 +152,28 @@ class Detector:
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
-        for index in self._chunks_needing_names(chunks, findings):
-            text = chunks[index].text
-            for start, end in name_windows(chunks[index], findings, index):
-                findings.extend(self._analyze(text[start:end], index, NAME_ENTITIES, None, start))
+        windows = [
+            (index, start, chunks[index].text[start:end])
+            for index in self._chunks_needing_names(chunks, findings)
+            for start, end in name_windows(chunks[index], findings, index)
+        ]
+        findings.extend(self._names(windows))
         return findings
+
+    def _names(self, windows: list[tuple[int, int, str]]) -> list[Finding]:
+        """NER and name candidates over all windows, batched through `nlp.pipe`."""
+        pieces = [(i, base + off, seg) for i, base, text in windows for off, seg in _segments(text)]
+        if not pieces:
+            return []
+        texts = [seg for _, _, seg in pieces]
+        batch = self.engine.nlp_engine.process_batch(texts, "en", batch_size=NER_BATCH)
+        out: list[Finding] = []
+        for (index, offset, text), (_, artifacts) in zip(pieces, batch, strict=True):
+            results = self.engine.analyze(
+                text, language="en", entities=NAME_ENTITIES, nlp_artifacts=artifacts
+            )
+            out.extend(f for r in results if (f := self._finding(r, index, offset)) is not None)
+        return out
 
     def _analyze(
         self,
