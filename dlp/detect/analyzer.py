@@ -176,22 +176,15 @@ class Detector:
         return out
 
     def _analyze(
-        self,
-        text: str,
-        index: int,
-        entities: list[str],
-        artifacts: NlpArtifacts | None,
-        base: int = 0,
+        self, text: str, index: int, entities: list[str], artifacts: NlpArtifacts
     ) -> list[Finding]:
-        out = []
+        """The pattern pass over one chunk, in segments, with no NLP."""
+        out: list[Finding] = []
         for offset, segment in _segments(text):
             results = self.engine.analyze(
                 segment, language="en", entities=entities, nlp_artifacts=artifacts
             )
-            for result in results:
-                finding = self._finding(result, index, base + offset)
-                if finding is not None:
-                    out.append(finding)
+            out.extend(f for r in results if (f := self._finding(r, index, offset)) is not None)
         return out
 
     def _entities_for(self, text: str) -> list[str]:

@@ -46,10 +46,6 @@ def register(extractor: Extractor) -> Extractor:
     return extractor
 
 
-def extractors() -> tuple[Extractor, ...]:
-    return tuple(_EXTRACTORS)
-
-
 def choose(blob: Blob) -> Extractor | None:
     head = blob.data[:SNIFF_BYTES]
     for ex in _EXTRACTORS:
