@@ -8,6 +8,7 @@ are resolved against the config file's folder.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -132,6 +133,19 @@ class ReviewSection(_Section):
     listen: str | None = "127.0.0.1:8025"
     secure_cookies: bool = False  # set when the UI is reached over HTTPS (a TLS proxy)
     session_minutes: int = Field(480, ge=5)
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
+    notify: tuple[str, ...] = ()  # reviewers' addresses: a digest when messages are held
+    notify_minutes: int = Field(15, ge=1)  # at most one digest per this many minutes
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for item in v:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {item!r}") from None
+        return v
 
 
 class _Columns(_Section):

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.header import Header
 
+from dlp.quarantine.words import label
+
 MAX_HEADER_BYTES = 64 * 1024  # headers attached to the DSN; real headers are far smaller
 
 
@@ -54,7 +56,8 @@ def explanation(info: BounceInfo) -> str:
         "",
         "What was found (values are masked):",
     ]
-    lines += [f"  - {entity}: {excerpt}" for entity, excerpt in info.findings] or ["  - (none)"]
+    found = [f"  - {label(entity)}: {excerpt}" for entity, excerpt in info.findings]
+    lines += found or ["  - (none)"]
     lines += ["", "Why:"]
     lines += [f"  - Policy section {sec}: {text}" for _rule, sec, text in info.reasons]
     lines += [

@@ -49,11 +49,13 @@ class Accounts:
             if not tx.execute("UPDATE users SET password_hash = ? WHERE name = ?",
                               (_hasher.hash(password), name)):  # fmt: skip
                 raise QuarantineError(f"no user {name!r}")
+            tx.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
 
     def remove(self, name: str) -> None:
         with self.db.transaction() as tx:
             if not tx.execute("DELETE FROM users WHERE name = ?", (name,)):
                 raise QuarantineError(f"no user {name!r}")
+            tx.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
 
     def get(self, name: str) -> User | None:
         with self.db.transaction() as tx:
@@ -79,6 +81,41 @@ class Accounts:
         if _hasher.check_needs_rehash(user.password_hash):
             self.set_password(name, password)
         return user
+
+    # --- sessions: a random id in the signed cookie, the session itself here ---------
+
+    def open_session(self, name: str, minutes: int) -> str:
+        """A new session for `name`; logout or removing the account ends it everywhere."""
+        sid = secrets.token_urlsafe(32)
+        now = time.time()
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM sessions WHERE expires_epoch < ?", (now,))
+            tx.execute(
+                "INSERT INTO sessions (id, user_name, created_epoch, expires_epoch)"
+                " VALUES (?, ?, ?, ?)", (sid, name, now, now + minutes * 60),
+            )  # fmt: skip
+        return sid
+
+    def session_user(self, sid: str) -> User | None:
+        """The active account of a live session, or None (ended, expired, account gone)."""
+        with self.db.transaction() as tx:
+            row = tx.one(
+                "SELECT u.name, u.role, u.active FROM sessions s JOIN users u"
+                " ON u.name = s.user_name WHERE s.id = ? AND s.expires_epoch > ?",
+                (sid, time.time()),
+            )
+        if row is None or not row[2]:
+            return None
+        return User(row[0], row[1], "", True)
+
+    def close_session(self, sid: str) -> None:
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+
+    def close_sessions_of(self, name: str) -> int:
+        """Revoke every session of an account (removed, password changed)."""
+        with self.db.transaction() as tx:
+            return tx.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
 
     def secret(self, key: str = "session_secret") -> str:
         """A random secret made once and shared by every node (signs session cookies)."""

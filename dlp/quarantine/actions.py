@@ -14,21 +14,28 @@ import email
 import email.policy
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dlp.act.relay import Hop, Relay, Result, Transfer
 from dlp.config import Settings
 from dlp.extract.mime import walk
 from dlp.model import TextChunk
+from dlp.quarantine import disclosures, notify
 from dlp.quarantine import findings as positions
-from dlp.quarantine import notify
 from dlp.quarantine.codec import iso
+from dlp.quarantine.db import Tx
+from dlp.quarantine.disclosures import Basis
 from dlp.quarantine.model import ActionFailed, QuarantineError, Record, Status
 from dlp.quarantine.store import SqlStore
 
 MAX_REASON = 2000  # characters of a typed reason
 LEASE_PER_TIMEOUT = 4  # a release running longer than this many next-hop timeouts was interrupted
 DAY = 86400.0
+
+
+class BasisRequired(QuarantineError):
+    """A disclosure of student records needs its basis before anything is sent."""
 
 
 def require_reason(reason: str | None) -> str:
@@ -61,11 +68,28 @@ class Actions:
     def lease(self) -> float:
         return LEASE_PER_TIMEOUT * self.settings.relay.next_hop_timeout
 
+    def needs_basis(self, qid: str) -> bool:
+        """True when releasing `qid` would disclose a student record outside the district."""
+        return disclosures.is_disclosure(self.settings, self.store.get(qid))
+
     async def release(
-        self, qid: str, actor: str, reason: str | None, resend: bool = False
-    ) -> Record:
-        """Re-inject to the next hop; exactly one of two simultaneous reviewers gets here."""
+        self, qid: str, actor: str, reason: str | None, resend: bool = False,
+        basis: Basis | None = None, false_positive: bool = False,
+    ) -> Record:  # fmt: skip
+        """Re-inject to the next hop; exactly one of two simultaneous reviewers gets here.
+
+        A student record to an outside recipient needs a `basis` and leaves one
+        disclosure entry per student; a false positive is not a disclosure (the
+        reviewer says nothing sensitive is in it) and is marked for tuning.
+        """
         why = require_reason(reason)
+        current = await asyncio.to_thread(self.store.get, qid)
+        disclosing = not false_positive and disclosures.is_disclosure(self.settings, current)
+        if disclosing and basis is None:
+            raise BasisRequired(
+                f"{qid} holds a student record for an outside recipient: give the basis of "
+                f"this disclosure ({', '.join(disclosures.BASES)})"
+            )
         token = uuid.uuid4().hex
         record = await asyncio.to_thread(
             self.store.begin_release, qid, actor, why, token, self.lease, resend
@@ -83,7 +107,19 @@ class Actions:
             await asyncio.to_thread(self.store.abort_release, qid, token, actor, why, answer)
             raise ActionFailed(f"the next hop did not take {qid} ({answer}); it is held again")
         detail = f"next hop: {answer}; token {token}"
-        return await asyncio.to_thread(self.store.finish_release, qid, token, actor, why, detail)
+        items: list[disclosures.Disclosure] = []
+        if disclosing and basis is not None:
+            found = await asyncio.to_thread(self._chunks, raw)
+            items = disclosures.entries(self.settings, record, found, basis, why, actor)
+            detail += f"; disclosure ({basis.code}) of {len(items)} student record(s)"
+        also = _recorder(qid, items, false_positive)
+        action = "false-positive" if false_positive else "release"
+        return await asyncio.to_thread(
+            self.store.finish_release, qid, token, actor, why, detail, also, action
+        )
+
+    def _chunks(self, raw: bytes) -> tuple[TextChunk, ...]:
+        return walk(raw, self.settings.extraction.limits()).chunks
 
     def confirm_delivered(self, qid: str, actor: str, reason: str | None) -> Record:
         return self.store.confirm_release(qid, actor, require_reason(reason), self.lease)
@@ -142,6 +178,19 @@ class Actions:
         self.store.audit(actor, "reveal", view.record.id, reason or "reviewing", detail)
         values = {n: positions.value(view.chunks, f[n]) for n in chosen}
         return {n: v for n, v in values.items() if v is not None}
+
+
+def _recorder(
+    qid: str, items: list[disclosures.Disclosure], false_positive: bool
+) -> Callable[[Tx], None]:
+    """What the release transaction writes besides the status: disclosures, the FP mark."""
+
+    def write(tx: Tx) -> None:
+        disclosures.write(tx, items)
+        if false_positive:
+            tx.execute("UPDATE quarantine SET false_positive = 1 WHERE id = ?", (qid,))
+
+    return write
 
 
 def _header_text(value: object) -> str:

@@ -12,7 +12,7 @@ from dlp.quarantine.model import HeldFinding, Record, Status
 RECORD_COLUMNS = (
     "id, status, scan_id, verdict, reasons, categories, sender, recipients, subject, size,"
     " received_at, received_epoch, findings, decided_by, decided_at, decision_reason,"
-    " release_token, releasing_since"
+    " release_token, releasing_since, assigned_to, false_positive"
 )
 
 
@@ -37,7 +37,7 @@ def findings_from(text: str) -> tuple[HeldFinding, ...]:
 def record_from(row: tuple[Any, ...]) -> Record:
     (qid, status, scan_id, verdict, reasons, categories, sender, recipients, subject, size,
      received_at, received_epoch, findings, decided_by, decided_at, decision_reason,
-     release_token, releasing_since) = row  # fmt: skip
+     release_token, releasing_since, assigned_to, false_positive) = row  # fmt: skip
     return Record(
         id=str(qid), status=Status(status), scan_id=scan_id, verdict=verdict,
         reasons=tuple((str(a), str(b), str(c)) for a, b, c in json.loads(reasons)),
@@ -47,6 +47,7 @@ def record_from(row: tuple[Any, ...]) -> Record:
         findings=findings_from(findings), decided_by=decided_by, decided_at=decided_at,
         decision_reason=decision_reason, release_token=release_token,
         releasing_since=float(releasing_since) if releasing_since is not None else None,
+        assigned_to=assigned_to, false_positive=bool(false_positive),
     )  # fmt: skip
 
 

@@ -87,12 +87,64 @@ _PG_V2 = [
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
+# Version 3: review at district scale. Searchable text kept at quarantine time;
+# server-side sessions (revocable); claims and notes; the false-positive
+# decision and the reviewers' digest; and the FERPA record of disclosures,
+# append-only like the audit log and never touched by the retention purge.
+_V3_COLUMNS = (
+    "search_text TEXT NOT NULL DEFAULT ''",
+    "assigned_to TEXT",
+    "false_positive INTEGER NOT NULL DEFAULT 0",
+    "digest_state TEXT NOT NULL DEFAULT 'done'",
+)
+_V3_TABLES = """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, user_name TEXT NOT NULL, created_epoch {real} NOT NULL,
+    expires_epoch {real} NOT NULL);
+CREATE TABLE notes (
+    seq {serial}, message_id TEXT NOT NULL, at TEXT NOT NULL, author TEXT NOT NULL,
+    text TEXT NOT NULL);
+CREATE INDEX notes_message ON notes (message_id);
+CREATE TABLE disclosures (
+    seq {serial}, disclosed_at TEXT NOT NULL, disclosed_epoch {real} NOT NULL,
+    student TEXT NOT NULL, student_kind TEXT NOT NULL, recipients TEXT NOT NULL,
+    categories TEXT NOT NULL, basis TEXT NOT NULL, basis_text TEXT NOT NULL DEFAULT '',
+    exempt INTEGER NOT NULL, reason TEXT NOT NULL, officer TEXT NOT NULL,
+    quarantine_id TEXT NOT NULL);
+CREATE INDEX disclosures_when ON disclosures (disclosed_epoch)
+"""
+
+
+def _v3(real: str, serial: str) -> list[str]:
+    tables = _V3_TABLES.format(real=real, serial=serial).split(";")
+    return [
+        *[f"ALTER TABLE quarantine ADD COLUMN {c}" for c in _V3_COLUMNS],
+        *[t.strip() for t in tables],
+    ]
+
+
+_SQLITE_V3 = [
+    *_v3("REAL", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+    """CREATE TRIGGER disclosures_no_update BEFORE UPDATE ON disclosures
+        BEGIN SELECT RAISE(ABORT, 'the record of disclosures is append-only'); END""",
+    """CREATE TRIGGER disclosures_no_delete BEFORE DELETE ON disclosures
+        BEGIN SELECT RAISE(ABORT, 'the record of disclosures is append-only'); END""",
+]
+
+_PG_V3 = [
+    *_v3("DOUBLE PRECISION", "BIGSERIAL PRIMARY KEY"),
+    """CREATE FUNCTION disclosures_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the record of disclosures is append-only'; END $$""",
+    """CREATE TRIGGER disclosures_no_change BEFORE UPDATE OR DELETE ON disclosures
+        FOR EACH ROW EXECUTE FUNCTION disclosures_append_only()""",
+]
+
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _SQLITE_V2],
-    "postgresql": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _PG_V2],
+    "sqlite": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _SQLITE_V2, _SQLITE_V3],
+    "postgresql": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _PG_V2, _PG_V3],
 }
 
-LATEST = 2
+LATEST = 3
 
 
 def migrate(db: Any) -> int:

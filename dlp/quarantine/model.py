@@ -73,6 +73,8 @@ class Record:
     decision_reason: str | None = None
     release_token: str | None = None
     releasing_since: float | None = None
+    assigned_to: str | None = None  # the reviewer who claimed it
+    false_positive: bool = False  # released as "not sensitive": a detection mistake
 
     def summary(self) -> dict[str, object]:
         """The `list --json` object (INTERFACES.md): no finding values, masked excerpts only."""
@@ -92,6 +94,8 @@ class Record:
                          for f in self.findings],
             "decided_by": self.decided_by,
             "decided_at": self.decided_at,
+            "assigned_to": self.assigned_to,
+            "false_positive": self.false_positive,
         }  # fmt: skip
 
 
@@ -120,6 +124,8 @@ class Query:
     sender: str | None = None  # substring, case-insensitive
     domain: str | None = None  # a recipient's domain
     category: str | None = None
+    search: str | None = None  # subject, sender, recipients, attachment names, text
+    assigned: str | None = None  # claimed by this reviewer
     since: float | None = None  # epoch seconds, inclusive
     until: float | None = None  # epoch seconds, exclusive
     sort: str = "received"

@@ -21,6 +21,7 @@ from string import Template
 
 from dlp.act.relay import Hop, Relay, Result, Transfer
 from dlp.config import Settings
+from dlp.quarantine import words
 from dlp.quarantine.model import Record
 from dlp.quarantine.transitions import Transitions
 
@@ -37,10 +38,7 @@ $findings
 
 You do not need to do anything now. The privacy office will either send it
 on or tell you that it was not sent. If it must reach the recipient soon,
-contact the privacy office and quote reference $id.
-
-To send student or staff records outside the district, use an authorized,
-encrypted route (add [secure] to the subject)."""
+contact the privacy office and quote reference $id."""
 
 REJECT_TEMPLATE = """Subject: Your message was not sent: $subject
 Your message to $recipients (subject "$subject") was reviewed by the privacy
@@ -48,12 +46,13 @@ office of $district and was not sent, because:
 
 $reasons
 
+The privacy office's reason: $reason
+
 What was found (masked):
 $findings
 
-If the recipient is entitled to this information, send it through an
-authorized, encrypted route (add [secure] to the subject), or contact the
-privacy office and quote reference $id."""
+If the recipient is entitled to this information, contact the privacy
+office and quote reference $id."""
 
 NOTIFY_LEASE = 300.0  # seconds before a claimed notice that was never sent is tried again
 MAX_LISTED = 10  # findings listed in a notice
@@ -74,7 +73,9 @@ def render(settings: Settings, record: Record, kind: str) -> tuple[str, str]:
         for _rule, sec, text in record.reasons
     )
     listed = record.findings[:MAX_LISTED]
-    findings = "\n".join(f"  - {f.entity}: {f.excerpt} (in {f.where})" for f in listed)
+    findings = "\n".join(
+        f"  - {words.label(f.entity, f.role)}: {f.excerpt} (in {f.where})" for f in listed
+    )
     findings = findings or "  (see the reasons above)"
     values = {
         "recipients": ", ".join(record.recipients), "subject": record.subject or "(none)",

@@ -33,11 +33,13 @@ from dlp.quarantine.model import (
     StoreUnavailable,
     WrongState,
 )
+from dlp.quarantine.searchtext import search_text
 from dlp.quarantine.transitions import Transitions
 
 SORTS = {
     "received": "received_epoch", "sender": "sender", "subject": "subject",
-    "size": "size", "status": "status",
+    "size": "size", "status": "status", "recipients": "recipients",
+    "categories": "categories", "assigned": "assigned_to",
 }  # fmt: skip
 
 
@@ -82,12 +84,13 @@ class SqlStore(Transitions):
 
     def put(self, held: HeldMessage, raw: bytes) -> str:
         fp = fingerprint(held.sender, held.recipients, raw)
+        text = search_text(raw)
         failures: tuple[type[BaseException], ...] = (OSError, *self.db.errors)
         try:
             path = self._prepare_raw(fp, raw)
             with self.db.transaction() as tx:
                 qid = uuid.uuid4().hex[:12]
-                if self._insert(tx, qid, fp, held, path):
+                if self._insert(tx, qid, fp, held, path, text):
                     self._keep_raw(tx, qid, fp, raw)
                     return qid
                 row = tx.one("SELECT id FROM quarantine WHERE fingerprint = ?", (fp,))
@@ -96,20 +99,23 @@ class SqlStore(Transitions):
         except failures as exc:
             raise StoreUnavailable(type(exc).__name__) from exc
 
-    def _insert(self, tx: Tx, qid: str, fp: str, held: HeldMessage, path: str | None) -> int:
+    def _insert(
+        self, tx: Tx, qid: str, fp: str, held: HeldMessage, path: str | None, text: str
+    ) -> int:
         """1 when inserted, 0 when a retry of the same message found its record (any relay)."""
         notify = "pending" if held.sender else "none"
         return tx.execute(
             "INSERT INTO quarantine (id, fingerprint, scan_id, verdict, reasons, categories,"
             " sender, recipients, subject, size, received_at, path, received_epoch, findings,"
-            " notify_state, notify_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " notify_state, notify_kind, search_text, digest_state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
             " ON CONFLICT (fingerprint) DO NOTHING",
             (
                 qid, fp, held.scan_id, held.verdict,
                 json.dumps([list(r) for r in held.reasons]), json.dumps(list(held.categories)),
                 held.sender, json.dumps(list(held.recipients)), held.subject, held.size,
                 codec.iso(held.received_at), path, held.received_at,
-                codec.findings_json(held.findings), notify, "held",
+                codec.findings_json(held.findings), notify, "held", text,
             ),
         )  # fmt: skip
 
@@ -198,6 +204,7 @@ class SqlStore(Transitions):
             row = tx.one("SELECT path FROM quarantine WHERE id = ?", (qid,))
             if row and row[0]:
                 paths.append(str(row[0]))
+            tx.execute("UPDATE quarantine SET search_text = '' WHERE id = ?", (qid,))
             self._drop_raw(tx, qid)
         return paths
 
@@ -258,6 +265,16 @@ def _where(q: Query) -> tuple[str, list[Any]]:
     if q.domain:
         clauses.append("lower(recipients) LIKE ? ESCAPE '\\'")
         params.append(f'%@{codec.like_escape(q.domain.lower().lstrip("@"))}"%')
+    if q.search:
+        like = f"%{codec.like_escape(q.search.lower())}%"
+        clauses.append(
+            "(search_text LIKE ? ESCAPE '\\' OR lower(subject) LIKE ? ESCAPE '\\'"
+            " OR lower(sender) LIKE ? ESCAPE '\\' OR lower(recipients) LIKE ? ESCAPE '\\')"
+        )
+        params.extend([like] * 4)
+    if q.assigned:
+        clauses.append("assigned_to = ?")
+        params.append(q.assigned)
     if q.category:
         clauses.append("categories LIKE ? ESCAPE '\\'")
         params.append(f'%"{codec.like_escape(q.category)}"%')

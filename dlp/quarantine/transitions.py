@@ -20,6 +20,7 @@ never notify twice; a claim whose sender crashed is retried after its lease.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from dlp.quarantine.codec import iso as _iso
@@ -73,8 +74,15 @@ class Transitions:
                         f"{record.release_token}")  # fmt: skip
             return self._get(tx, qid)
 
-    def finish_release(self, qid: str, token: str, actor: str, reason: str, detail: str) -> Record:
-        """The next hop accepted the message: mark it released (only with our token)."""
+    def finish_release(
+        self, qid: str, token: str, actor: str, reason: str, detail: str,
+        also: Callable[[Tx], None] | None = None, action: str = "release",
+    ) -> Record:  # fmt: skip
+        """The next hop accepted the message: mark it released (only with our token).
+
+        `also` writes what must stand or fall with the release (the disclosure
+        record) in the same transaction.
+        """
         now = time.time()
         with self.db.transaction() as tx:
             done = tx.execute(
@@ -84,7 +92,9 @@ class Transitions:
             )
             if not done:
                 raise WrongState(f"{qid}: release was taken over by someone else")
-            self._audit(tx, actor, "release", qid, reason, detail)
+            self._audit(tx, actor, action, qid, reason, detail)
+            if also is not None:
+                also(tx)
             return self._get(tx, qid)
 
     def abort_release(self, qid: str, token: str, actor: str, reason: str, why: str) -> None:

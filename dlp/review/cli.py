@@ -14,12 +14,15 @@ import getpass
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from dlp import config
-from dlp.quarantine import open_store
+from dlp.quarantine import open_store, store_url
 from dlp.quarantine.accounts import Accounts
 from dlp.quarantine.actions import Actions
+from dlp.quarantine.disclosures import BASES, Basis
 from dlp.quarantine.model import ROLES, QuarantineError, Query, StoreUnavailable
 from dlp.review import render
 from dlp.review.timefmt import parse_when
@@ -27,10 +30,12 @@ from dlp.review.timefmt import parse_when
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 EXAMPLES = {
-    "list": "dlp quarantine list --status held --domain gmail.com --since 7d --json",
+    "list": 'dlp quarantine list --status held --search "roster" --since 7d --json',
     "show": "dlp quarantine show 3f2a9c01b7e4\n  dlp quarantine show 3f2a9c01b7e4 --reveal",
-    "release": 'dlp quarantine release 3f2a9c01b7e4 --reason "parent consent on file (E.2)"',
-    "reject": 'dlp quarantine reject 3f2a9c01b7e4 --reason "IEP to personal address"',
+    "release": 'dlp quarantine release 3f2a9c01b7e4 9b1e0c2d4a77 --reason "records request"'
+    " --basis transfer",
+    "reject": 'dlp quarantine reject 3f2a9c01b7e4 9b1e0c2d4a77 --reason "IEP to personal address"',
+    "export": "dlp quarantine export fp-week12 --decision false-positive --since 7d",
     "delete": 'dlp quarantine delete 3f2a9c01b7e4 --reason "duplicate, sent securely"',
     "purge": "dlp quarantine purge --older-than 90",
     "audit": "dlp quarantine audit --csv > audit.csv",
@@ -39,26 +44,51 @@ EXAMPLES = {
 }
 
 
+SYSTEM_CONFIG = Path("/etc/dlp/config.yaml")  # the relay's, used when --config is not given
+_store_used = ""  # named in every error line, so a wrong store is obvious
+
+
 def actor() -> str:
     return "cli:" + (os.environ.get("SUDO_USER") or getpass.getuser())
 
 
+def settings_of(args: argparse.Namespace) -> config.Settings:
+    """--config, else the relay's /etc/dlp/config.yaml when present, else the shipped one."""
+    global _store_used
+    path = getattr(args, "config", None)
+    if path is None and SYSTEM_CONFIG.is_file():
+        path = SYSTEM_CONFIG
+    settings = config.load(path)
+    _store_used = shown_url(store_url(settings))
+    return settings
+
+
+def shown_url(url: str) -> str:
+    """The store's URL without a password."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
 def _actions(args: argparse.Namespace) -> Actions:
-    settings = config.load(args.config)
+    settings = settings_of(args)
     return Actions(settings, open_store(settings))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     q = Query(
         status=tuple(args.status or ()), sender=args.sender, domain=args.domain,
-        category=args.category, since=parse_when(args.since), until=parse_when(args.until),
+        category=args.category, search=args.search or None, assigned=args.assigned or None,
+        since=parse_when(args.since), until=parse_when(args.until),
         limit=args.limit, descending=not args.oldest_first,
     )  # fmt: skip
     records = _actions(args).store.query(q)
     for record in records:
         print(json.dumps(record.summary()) if args.json else render.list_line(record))
     if not args.json and not records:
-        print("no messages match", file=sys.stderr)
+        print(f"no messages match in {_store_used}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -76,20 +106,68 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def each(ids: list[str], one: Any) -> int:
+    """Run `one(id)` for every id; a message per failed id, exit 1 when any failed."""
+    failed = 0
+    for qid in dict.fromkeys(ids):
+        try:
+            print(one(qid))
+        except QuarantineError as exc:
+            failed += 1
+            print(f"dlp: {qid}: {exc} (store {_store_used})", file=sys.stderr)
+    if failed and len(ids) > 1:
+        print(f"dlp: {failed} of {len(set(ids))} failed", file=sys.stderr)
+    return EXIT_REFUSED if failed else EXIT_OK
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     actions = _actions(args)
-    if args.confirm_delivered:
-        record = actions.confirm_delivered(args.id, actor(), args.reason)
-    else:
-        record = asyncio.run(actions.release(args.id, actor(), args.reason, resend=args.resend))
-    print(f"{record.id} released to {', '.join(record.recipients)}")
-    return EXIT_OK
+    given = Basis.parse(args.basis, args.basis_note or "") if args.basis else None
+
+    def one(qid: str) -> str:
+        if args.confirm_delivered:
+            record = actions.confirm_delivered(qid, actor(), args.reason)
+            return f"{record.id} marked released (delivered before the interruption)"
+        basis = given
+        if basis is None and not args.false_positive and actions.needs_basis(qid):
+            basis = ask_basis(qid)
+        record = asyncio.run(
+            actions.release(
+                qid,
+                actor(),
+                args.reason,
+                resend=args.resend,
+                basis=basis,
+                false_positive=args.false_positive,
+            )
+        )
+        what = "released as a false positive" if args.false_positive else "released"
+        return f"{record.id} {what} to {', '.join(record.recipients)}"
+
+    return each(args.ids, one)
+
+
+def ask_basis(qid: str) -> Basis | None:
+    """On a terminal, ask; otherwise leave it to `release` to refuse with a clear line."""
+    if not sys.stdin.isatty():
+        return None
+    print(f"{qid} discloses a student record outside the district (FERPA 99.32).", file=sys.stderr)
+    for code, (words, exempt) in BASES.items():
+        print(f"  {code:<16} {words}{' (exempt from recording; recorded)' if exempt else ''}",
+              file=sys.stderr)  # fmt: skip
+    code = input("basis: ").strip()
+    note = input("what it is: ") if code == "other" else ""
+    return Basis.parse(code, note)
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    record = asyncio.run(_actions(args).reject(args.id, actor(), args.reason))
-    print(f"{record.id} rejected; the sender {record.sender or '(none)'} is told")
-    return EXIT_OK
+    actions = _actions(args)
+
+    def one(qid: str) -> str:
+        record = asyncio.run(actions.reject(qid, actor(), args.reason))
+        return f"{record.id} rejected; the sender {record.sender or '(none)'} is told"
+
+    return each(args.ids, one)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
@@ -117,16 +195,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_web(args: argparse.Namespace) -> int:
     from dlp.review.web.server import run_alone
 
-    return run_alone(config.load(args.config))
+    return run_alone(settings_of(args))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dlp.review.export import export
+
+    actions = _actions(args)
+    n = export(actions.store, Path(args.folder), args.decision, parse_when(args.since), actor())
+    print(f"exported {n} message(s) and labels.jsonl to {args.folder} (store {_store_used})")
+    return EXIT_OK
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    settings = config.load(args.config)
+    settings = settings_of(args)
     store = open_store(settings)
     accounts = Accounts(store.db)
     if args.user_action == "list":
         for user in accounts.all():
             print(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
+        print(f"(store {_store_used})", file=sys.stderr)
         return EXIT_OK
     if args.user_action == "remove":
         accounts.remove(args.name)
@@ -137,7 +225,7 @@ def cmd_user(args: argparse.Namespace) -> int:
         else:
             accounts.set_password(args.name, password)
     store.audit(actor(), f"user-{args.user_action}", None, "", f"{args.name} {args.role or ''}")
-    print(f"user {args.name}: {args.user_action} done")
+    print(f"user {args.name}: {args.user_action} done (store {_store_used})")
     return EXIT_OK
 
 
@@ -157,14 +245,25 @@ def guarded(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
             return int(func(args))
+        except BrokenPipeError:  # `dlp quarantine list | head`: the reader has enough
+            quiet_stdout()
+            return EXIT_OK
         except QuarantineError as exc:
-            print(f"dlp: {exc}", file=sys.stderr)
+            print(f"dlp: {exc} (store {_store_used or 'not opened'})", file=sys.stderr)
             return EXIT_REFUSED
         except (StoreUnavailable, OSError) as exc:
-            print(f"dlp: quarantine store unavailable ({type(exc).__name__})", file=sys.stderr)
+            print(f"dlp: quarantine store {_store_used or ''} unavailable ({type(exc).__name__}:"
+                  f" {exc})", file=sys.stderr)  # fmt: skip
             return EXIT_REFUSED
 
     return run
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def register(subparsers: Any) -> None:
@@ -181,6 +280,9 @@ def register(subparsers: Any) -> None:
     handlers = {
         "list": cmd_list, "show": cmd_show, "release": cmd_release, "reject": cmd_reject,
         "delete": cmd_delete, "purge": cmd_purge, "audit": cmd_audit, "web": cmd_web,
-        "user": cmd_user,
+        "user": cmd_user, "export": cmd_export,
     }  # fmt: skip
     build(sub, {name: guarded(h) for name, h in handlers.items()}, EXAMPLES, ROLES)
+    from dlp.review.disclosures_cli import register as register_disclosures
+
+    register_disclosures(subparsers, guarded, settings_of)

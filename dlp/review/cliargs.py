@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from dlp.quarantine.disclosures import BASES
+
 RAW = argparse.RawDescriptionHelpFormatter
 STATUSES = ("held", "releasing", "released", "rejected", "deleted")
 
@@ -32,6 +34,10 @@ def build(
     p.add_argument("--sender", help="sender address contains this text")
     p.add_argument("--domain", help="a recipient is in this domain")
     p.add_argument("--category", help="e.g. student_record, high_risk_id")
+    p.add_argument(
+        "--search", metavar="TEXT", help="in subject, sender, recipients, attachment names and text"
+    )
+    p.add_argument("--assigned", metavar="NAME", help="claimed by this reviewer")
     p.add_argument("--since", help="received at or after (YYYY-MM-DD[THH:MM] UTC, or 7d)")
     p.add_argument("--until", help="received before (same forms)")
     p.add_argument("--limit", type=int, default=1000, help="at most this many (1000)")
@@ -46,14 +52,23 @@ def build(
     p.add_argument("--json", action="store_true", help="one JSON object")
 
     for name, text in (
-        ("release", "re-inject a held message to the next hop (authorizes it)"),
-        ("reject", "refuse a held message for good and tell the sender"),
+        ("release", "re-inject held messages to the next hop (authorizes them)"),
+        ("reject", "refuse held messages for good and tell each sender"),
         ("delete", "remove a message's content now (record and audit stay)"),
     ):
         p = _add(sub, name, text, examples[name], funcs[name])
-        p.add_argument("id")
+        if name == "delete":
+            p.add_argument("id")
+        else:
+            p.add_argument("ids", nargs="+", metavar="ID", help="one or more ids")
         p.add_argument("--reason", required=True, help="why (recorded in the audit log)")
         if name == "release":
+            p.add_argument("--basis", choices=BASES,
+                           help="basis of a disclosure of student records (FERPA 99.32);"
+                           " asked for on a terminal when needed")  # fmt: skip
+            p.add_argument("--basis-note", metavar="TEXT", help="what 'other' is")
+            p.add_argument("--false-positive", action="store_true",
+                           help="nothing sensitive: release and label it for tuning")  # fmt: skip
             p.add_argument(
                 "--resend",
                 action="store_true",
@@ -76,6 +91,13 @@ def build(
     fmt.add_argument("--csv", action="store_true", help="CSV with a header row")
     p.add_argument("--id", help="only this message's entries")
     p.add_argument("--limit", type=int, default=100_000)
+
+    p = _add(sub, "export", "write decided messages and a labels.jsonl for `dlp patterns test`",
+             examples["export"], funcs["export"])  # fmt: skip
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--decision", choices=("false-positive", "rejected"), required=True,
+                   help="false-positive: labelled pass; rejected: labelled as held")  # fmt: skip
+    p.add_argument("--since", help="decided messages received since (date or 7d)")
 
     _add(sub, "web", "run the review web UI alone (dlp serve also runs it)", examples["web"],
          funcs["web"])  # fmt: skip

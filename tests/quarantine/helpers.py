@@ -54,7 +54,7 @@ def hold(
     sender: str = SENDER,
     recipients: tuple[str, ...] = ("parent@gmail.com",),
     received_at: float | None = None,
-    categories: tuple[str, ...] = ("high_risk_id", "student_record"),
+    categories: tuple[str, ...] = ("high_risk_id",),
     subject: str | None = None,
 ) -> str:
     raw = raw if raw is not None else mail()

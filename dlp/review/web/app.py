@@ -70,13 +70,13 @@ def flash(request: Request, text: str, kind: str = "ok") -> None:
 
 
 async def current_user(request: Request) -> User | None:
-    name = request.session.get("user")
-    if not isinstance(name, str):
+    """The account of this cookie's server-side session; a logged-out cookie is refused."""
+    sid = request.session.get("sid")
+    if not isinstance(sid, str):
         return None
-    user = await run_in_threadpool(review_of(request).accounts.get, name)
-    if user is None or not user.active:
+    user = await run_in_threadpool(review_of(request).accounts.session_user, sid)
+    if user is None:
         request.session.clear()
-        return None
     return user
 
 

@@ -4,15 +4,17 @@
   nothing from elsewhere, `nosniff`, no framing, no referrer, no caching.
 - CSRF: every form carries the session's random token; a POST without it is
   refused before any handler runs.
-- Login rate limiting per client address and per user name.
-- Sessions are signed cookies (HttpOnly, SameSite=Strict, Secure when
-  `review.secure_cookies`); the account is re-read on every request so a
-  removed user loses access at once.
+- Login rate limiting per (account, client) and per client; X-Forwarded-For is
+  believed only from `review.trusted_proxies`.
+- Sessions live in the quarantine database; the signed cookie (HttpOnly,
+  SameSite=Strict, Secure when `review.secure_cookies`) carries only a random
+  session id, so logout, a password change or a removed account ends it at once.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -35,7 +37,8 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
-LOGIN_FAILURES = 5  # failed logins allowed per window, per address and per name
+LOGIN_FAILURES = 5  # failed logins allowed per window for one account from one client
+CLIENT_FAILURES = 20  # failed logins allowed per window from one client, any accounts
 LOGIN_WINDOW = 15 * 60.0  # seconds
 
 
@@ -76,10 +79,18 @@ def csrf_ok(request: Request, form: Any) -> bool:
 
 
 class LoginLimiter:
-    """Failed logins per key in a sliding window; thread-safe (handlers run in a pool)."""
+    """Login attempts per (account, client) and per client, in a sliding window.
 
-    def __init__(self, limit: int = LOGIN_FAILURES, window: float = LOGIN_WINDOW) -> None:
+    `attempt` checks and counts in one step under a lock, so 30 parallel
+    guesses get `limit` password checks, not 30. An attempt counts as failed
+    until `succeeded` takes it back. Limits are per client, never per account
+    alone: an attacker cannot lock a colleague out from elsewhere.
+    """
+
+    def __init__(self, limit: int = LOGIN_FAILURES, per_client: int = CLIENT_FAILURES,
+                 window: float = LOGIN_WINDOW) -> None:  # fmt: skip
         self.limit = limit
+        self.per_client = per_client
         self.window = window
         self._fails: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -90,18 +101,51 @@ class LoginLimiter:
             q.popleft()
         return q
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+    @staticmethod
+    def _keys(client: str, name: str) -> tuple[str, str]:
+        return f"pair:{name.lower()}\0{client}", f"client:{client}"
 
-    def failed(self, *keys: str) -> None:
+    def attempt(self, client: str, name: str) -> bool:
+        """True (and counted) when this client may try this account's password now."""
         now = time.monotonic()
+        pair, anyone = self._keys(client, name)
         with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
+            if len(self._recent(pair, now)) >= self.limit:
+                return False
+            if len(self._recent(anyone, now)) >= self.per_client:
+                return False
+            self._fails[pair].append(now)
+            self._fails[anyone].append(now)
+            return True
 
-    def succeeded(self, *keys: str) -> None:
+    def succeeded(self, client: str, name: str) -> None:
+        pair, anyone = self._keys(client, name)
         with self._lock:
-            for k in keys:
-                self._fails.pop(k, None)
+            self._fails.pop(pair, None)
+            if self._fails.get(anyone):
+                self._fails[anyone].pop()
+
+
+def client_address(request: Request, trusted: tuple[str, ...]) -> str:
+    """The client's address; `X-Forwarded-For` is believed only from a trusted proxy.
+
+    Walking the header from the right, the first address that is not one of
+    our proxies is the client (a client can prepend anything it likes).
+    """
+    peer = request.client.host if request.client else "?"
+    networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+    if not networks or not _within(peer, networks):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, networks):
+            return hop
+    return peer
+
+
+def _within(address: str, networks: list[Any]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)

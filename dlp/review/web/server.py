@@ -75,7 +75,8 @@ class ReviewService:
             hop = Hop.parse(self.settings.review.listen)
             app = build_app(self.settings, self.store, self.actions)
             cfg = uvicorn.Config(app, host=hop.host, port=hop.port, log_config=None,
-                                 access_log=False, lifespan="off", server_header=False)  # fmt: skip
+                                 access_log=False, lifespan="off", server_header=False,
+                                 proxy_headers=False)  # fmt: skip
             self._server = _EmbeddedServer(cfg)
             self._tasks.append(asyncio.create_task(self._server.serve()))
             while not self._server.started:

@@ -1,0 +1,28 @@
+"""The text a reviewer's search looks through, made once when a message is held.
+
+Search covers subject, sender, recipients, attachment names and the
+extracted text. The first three are columns already; the rest is built here
+from the stored bytes with the same extractor the review page uses, so a
+search finds what a reviewer would see. It is kept lower-cased and cut at
+`MAX_SEARCH_CHARS` (a search that needs a 10 MB spreadsheet's last row is
+rare; the bound keeps one huge message from bloating the database), and it
+is dropped with the message (delete, purge).
+"""
+
+from __future__ import annotations
+
+from dlp.extract.mime import walk
+
+MAX_SEARCH_CHARS = 256_000
+
+
+def search_text(raw: bytes) -> str:
+    """Attachment names and every readable part, folded, space-normalised, bounded."""
+    try:
+        extraction = walk(raw)
+    except Exception:  # extraction never raises by contract; a search is not worth a 4xx
+        return ""
+    names = sorted({c.where for c in extraction.chunks if c.where != "subject"})
+    pieces = [*names, *(c.text for c in extraction.chunks)]
+    text = " ".join(" ".join(pieces).split()).lower()
+    return text[:MAX_SEARCH_CHARS]
