@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from dlp import config
 from dlp.quarantine import open_store, store_url
 from dlp.quarantine.accounts import Accounts
-from dlp.quarantine.actions import Actions
+from dlp.quarantine.actions import Actions, BasisRequired
 from dlp.quarantine.disclosures import BASES, Basis
 from dlp.quarantine.model import ROLES, QuarantineError, Query, StoreUnavailable
 from dlp.review import render
@@ -131,16 +131,15 @@ def cmd_release(args: argparse.Namespace) -> int:
         basis = given
         if basis is None and not args.false_positive and actions.needs_basis(qid):
             basis = ask_basis(qid)
-        record = asyncio.run(
-            actions.release(
-                qid,
-                actor(),
-                args.reason,
-                resend=args.resend,
-                basis=basis,
-                false_positive=args.false_positive,
-            )
-        )
+        release = actions.release(qid, actor(), args.reason, resend=args.resend, basis=basis,
+                                  false_positive=args.false_positive)  # fmt: skip
+        try:
+            record = asyncio.run(release)
+        except BasisRequired:
+            raise QuarantineError(
+                "it holds a student record for an outside recipient: add --basis "
+                f"({', '.join(BASES)}), or run on a terminal to be asked"
+            ) from None
         what = "released as a false positive" if args.false_positive else "released"
         return f"{record.id} {what} to {', '.join(record.recipients)}"
 
