@@ -48,8 +48,9 @@ def test_search_bulk_release_and_one_disclosure_per_student(capsys, settings, st
     code, _, err = run(capsys, settings, "quarantine", "release", a, b, "--reason", "records")
     assert code == 1 and err.count("add --basis") == 2 and sink.data_commands == 0
 
+    why = "records request from the new school"
     code, out, err = run(capsys, settings, "quarantine", "release", a, b, "nosuchid",
-                         "--reason", "records request from the new school", "--basis", "transfer")  # fmt: skip
+                         "--reason", why, "--basis", "transfer")  # fmt: skip
     assert code == 1 and "nosuchid" in err and "1 of 3 failed" in err
     assert out.count(" released to ") == 2
     assert len(sink.wait_for(2)) == 2 and store.get(a).status is Status.RELEASED
@@ -75,9 +76,8 @@ def test_search_bulk_release_and_one_disclosure_per_student(capsys, settings, st
     run(capsys, settings, "quarantine", "purge", "--older-than", "0")
     _, out, _ = run(capsys, settings, "disclosures", "list", "--json")
     assert len(out.splitlines()) == 3  # kept past the quarantine's retention
-    with pytest.raises(store.db.errors):
-        with store.db.transaction() as tx:
-            tx.execute("UPDATE disclosures SET basis = 'consent'")
+    with pytest.raises(store.db.errors), store.db.transaction() as tx:
+        tx.execute("UPDATE disclosures SET basis = 'consent'")
 
 
 def test_consent_is_recorded_and_marked_exempt(capsys, settings, store, sink):
