@@ -56,6 +56,7 @@ class MessageView:
     headers: tuple[tuple[str, str], ...]
     chunks: tuple[TextChunk, ...]
     unscannable: tuple[tuple[str, str], ...]
+    raw: bytes = b""
 
 
 class Actions:
@@ -164,7 +165,7 @@ class Actions:
         headers = tuple((k, _header_text(v)) for k, v in msg.items())
         extraction = walk(raw, self.settings.extraction.limits())
         unscannable = tuple((u.where, u.why) for u in extraction.unscannable)
-        return MessageView(record, headers, extraction.chunks, unscannable)
+        return MessageView(record, headers, extraction.chunks, unscannable, raw)
 
     def reveal(
         self, view: MessageView, numbers: list[int], actor: str, reason: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dlp.model import TextChunk
 from dlp.quarantine import findings as positions
@@ -102,3 +102,15 @@ def _count(kind: str, count: int, found: Sequence[HeldFinding], values: list[int
         return f"a {kind}" if kind[:1].lower() not in "aeiou" else f"an {kind}"
     n = next(n for n in values if words.kind(found[n].entity, found[n].role) == kind)
     return words.kind(found[n].entity, found[n].role, count)
+
+
+def masked_subject(subject: str, found: Sequence[HeldFinding]) -> str:
+    """The subject with its findings masked, for the queue, the title and the headers.
+
+    The subject chunk is the decoded Subject itself, so findings placed in it
+    cut the stored subject; one that no longer fits is left for the reveal.
+    """
+    chunk = (TextChunk("subject", subject),)
+    placed = [(n, f) for n, f in enumerate(found)
+              if f.where == "subject" and positions.locate(chunk, replace(f, chunk=0))]  # fmt: skip
+    return "".join(s.text for s in positions.cut(subject, placed, frozenset()))

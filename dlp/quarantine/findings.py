@@ -76,12 +76,12 @@ def parts(
     out = []
     for i, chunk in enumerate(chunks):
         text = chunk.text[:MAX_CHUNK_CHARS]
-        out.append(Part(chunk.where, _cut(text, by_chunk.get(i, []), reveal),
+        out.append(Part(chunk.where, cut(text, by_chunk.get(i, []), reveal),
                         len(chunk.text) > MAX_CHUNK_CHARS))  # fmt: skip
     return out
 
 
-def _cut(
+def cut(
     text: str, placed: list[tuple[int, HeldFinding]], reveal: frozenset[int]
 ) -> tuple[Segment, ...]:
     segs: list[Segment] = []

@@ -81,10 +81,10 @@ def audit_csv(entries: list[AuditEntry], out: TextIO) -> None:
     writer = csv.writer(out)
     writer.writerow(AUDIT_FIELDS)
     for e in entries:
-        writer.writerow([_cell(v) for v in e.as_dict().values()])
+        writer.writerow([spreadsheet_safe(v) for v in e.as_dict().values()])
 
 
-def _cell(value: object) -> object:
+def spreadsheet_safe(value: object) -> object:
     """Defuse spreadsheet formulas: a reason typed as '=HYPERLINK(...)' stays text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -9,6 +9,7 @@ pool (`run_in_threadpool`), as the relay shares the loop.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from dlp.review.timefmt import age
 from dlp.review.web.security import LoginLimiter, csrf_ok, csrf_token
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger("dlp.review")
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -111,6 +113,16 @@ def forbidden_csrf(request: Request) -> HTMLResponse:
     return render(request, "error.html", 403, title="Form refused",
                   text="The form was stale or not sent from this site (CSRF check failed). "
                   "Go back, reload the page and try again.")  # fmt: skip
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Whatever went wrong, the browser gets a plain page: no traceback, no message content."""
+    log.error("review page failed", extra={"path": request.url.path, "why": type(exc).__name__})
+    return HTMLResponse(
+        "<!doctype html><title>Error</title><h1>Something went wrong</h1>"
+        "<p>The error was logged. <a href='/'>Back to the queue</a></p>",
+        status_code=500,
+    )
 
 
 async def healthz(request: Request) -> PlainTextResponse:

@@ -1,14 +1,13 @@
-"""The queue and the message page, and the reviewer's decisions on a message.
+"""The queue: search, filters and sort kept in the URL, page sizes, and bulk decisions.
 
-Reveal is a POST that records itself in the audit log and then renders the
-page with those values shown: there is no URL that shows an unmasked value
-without leaving a record. Downloads are always `attachment` with a generic
-type, so a browser never renders quarantined content.
+Every filter is a query parameter, so a reviewer can bookmark "held, gmail,
+student records, oldest first" or send it to a colleague. Bulk decisions run
+the same single-message actions one after the other: each is audited on its
+own and the release state machine still lets each message out exactly once.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,149 +15,136 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from dlp.quarantine import findings as positions
+from dlp.quarantine.actions import BasisRequired
+from dlp.quarantine.disclosures import BASES, Basis
+from dlp.quarantine.evidence import masked_subject
 from dlp.quarantine.model import QuarantineError, Query, Status
 from dlp.review.timefmt import parse_when
 from dlp.review.web.app import flash, guard, render, review_of
 
-PAGE = 50
+PAGE_SIZES = (25, 50, 100, 200)
+MAX_PAGE = 10_000  # deeper than any queue; a bigger number is a typo or a probe
+BULK_LIMIT = 2000  # messages one bulk decision may touch ("all matching")
 CATEGORIES = ("student_record", "staff_record", "high_risk_id", "bulk_roster", "unscannable")
-SORTABLE = ("received", "sender", "subject", "size", "status")
+SORTABLE = ("received", "sender", "recipients", "subject", "categories", "size", "status",
+            "assigned")  # fmt: skip
+FIELDS = ("status", "q", "sender", "domain", "category", "assigned", "since", "until", "sort",
+          "dir", "per")  # fmt: skip
+VERBS = {"release": "released", "reject": "rejected", "false-positive": "released as not sensitive"}
 
 
 def actor(request: Request) -> str:
     return f"web:{request.state.user.name}"
 
 
-def _filters(request: Request) -> tuple[Query, dict[str, str], str | None]:
-    p = request.query_params
-    f = {k: p.get(k, "").strip() for k in ("status", "sender", "domain", "category", "since",
-                                            "until", "sort", "dir")}  # fmt: skip
+class BadRequest(QuarantineError):
+    """A query parameter no page of ours would send."""
+
+
+def filters(params: Any) -> tuple[Query, dict[str, str], str | None]:
+    """Query parameters (or a bulk form's hidden copy of them) → the store's query."""
+    f = {k: str(params.get(k, "") or "").strip()[:200] for k in FIELDS}
     error = None
     try:
         since, until = parse_when(f["since"]), parse_when(f["until"])
     except QuarantineError as exc:
         since = until = None
         error = str(exc)
+    page_text = str(params.get("page", "") or "1")
+    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+        raise BadRequest(f"page must be a number from 1 to {MAX_PAGE}")
+    per = int(f["per"]) if f["per"].isdigit() and int(f["per"]) in PAGE_SIZES else 50
     status = f["status"] or "held"
-    page = max(1, int(p.get("page", "1")) if p.get("page", "1").isdigit() else 1)
+    page = int(page_text)
     q = Query(
         status=() if status == "all" else (status,), sender=f["sender"] or None,
-        domain=f["domain"] or None, category=f["category"] or None, since=since, until=until,
+        domain=f["domain"] or None, category=f["category"] or None, search=f["q"] or None,
+        assigned=f["assigned"] or None, since=since, until=until,
         sort=f["sort"] if f["sort"] in SORTABLE else "received", descending=f["dir"] != "asc",
-        limit=PAGE + 1, offset=(page - 1) * PAGE,
+        limit=per, offset=(page - 1) * per,
     )  # fmt: skip
-    f.update(status=status, page=str(page))
+    f.update(status=status, page=str(page), per=str(per))
     return q, f, error
 
 
 @guard()
 async def queue(request: Request) -> Response:
-    q, f, error = _filters(request)
+    try:
+        q, f, error = filters(request.query_params)
+    except BadRequest as exc:
+        return render(request, "error.html", 400, title="Bad request", text=str(exc))
     store = review_of(request).store
     records = await run_in_threadpool(store.query, q)
     counts = await run_in_threadpool(store.counts, q)
+    total = sum(counts.values())
+    matching = total if f["status"] == "all" else counts.get(f["status"], 0)
 
     def link(**change: str) -> str:
         params = {**{k: v for k, v in f.items() if v}, **change}
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
+    first = q.offset + 1 if records else 0
     return render(
-        request, "queue.html", records=records[:PAGE], more=len(records) > PAGE, counts=counts,
-        total=sum(counts.values()), f=f, error=error, link=link, sortable=SORTABLE,
-        categories=CATEGORIES, statuses=[s.value for s in Status],
-    )  # fmt: skip
-
-
-async def _message_page(
-    request: Request, qid: str, revealed: dict[int, str] | None = None, status: int = 200
-) -> Response:
-    r = review_of(request)
-    try:
-        view = await run_in_threadpool(r.actions.view, qid)
-    except QuarantineError as exc:
-        return render(request, "error.html", 404, title="Not found", text=str(exc))
-    revealed = revealed or {}
-    parts = positions.parts(view.chunks, view.record.findings, frozenset(revealed))
-    placed = {s.finding for p in parts for s in p.segments if s.finding is not None}
-    trail = await run_in_threadpool(r.store.audit_log, qid, 200)
-    return render(
-        request, "message.html", status, view=view, rec=view.record, parts=parts,
-        revealed=revealed, placed=placed, trail=trail,
-        interrupted=view.record.status == Status.RELEASING and (
-            time.time() - (view.record.releasing_since or 0) > r.actions.lease),
+        request, "queue.html", records=records, counts=counts, total=total, f=f, error=error,
+        link=link, sortable=SORTABLE, categories=CATEGORIES, statuses=[s.value for s in Status],
+        matching=matching, first=first, last=q.offset + len(records),
+        more=q.offset + len(records) < matching, sizes=PAGE_SIZES, bases=BASES,
+        subject_of=lambda r: masked_subject(r.subject, r.findings),
+        hidden={k: v for k, v in f.items() if v and k != "page"},
     )  # fmt: skip
 
 
 @guard()
-async def message(request: Request) -> Response:
-    return await _message_page(request, request.path_params["qid"])
-
-
-@guard()
-async def reveal(request: Request) -> Response:
-    qid = request.path_params["qid"]
-    form: Any = request.state.form
+async def bulk(request: Request) -> Response:
+    """Release, reject or mark as false positive many messages with one reason."""
     r = review_of(request)
-    try:
-        view = await run_in_threadpool(r.actions.view, qid)
-        which = str(form.get("finding", ""))
-        numbers = list(range(len(view.record.findings))) if which == "all" else [int(which)]
-        values = await run_in_threadpool(
-            r.actions.reveal, view, numbers, actor(request), str(form.get("reason", ""))
-        )
-    except (QuarantineError, ValueError) as exc:
-        flash(request, str(exc) or "no such finding", "error")
-        return RedirectResponse(f"/m/{qid}", status_code=303)
-    return await _message_page(request, qid, values)
+    form = request.state.form
+    verb = str(form.get("verb", ""))
+    back = "/?" + urlencode({k: str(form.get(k)) for k in FIELDS if form.get(k)})
+    if verb not in VERBS:
+        flash(request, "Choose what to do with the selected messages.", "error")
+        return RedirectResponse(back, status_code=303)
+    ids = [str(v) for v in form.getlist("id")]
+    if form.get("all_matching") == "1":
+        q, _f, _e = filters(form)
+        q = Query(**{**q.__dict__, "status": (Status.HELD.value,), "limit": BULK_LIMIT,
+                     "offset": 0})  # fmt: skip
+        ids = [rec.id for rec in await run_in_threadpool(r.store.query, q)]
+    if not ids:
+        flash(request, "No messages were selected.", "error")
+        return RedirectResponse(back, status_code=303)
+    done, failed = await _each(request, verb, ids, str(form.get("reason", "")))
+    text = f"{len(done)} message(s) {VERBS[verb]}."
+    if failed:
+        text += " Not done: " + "; ".join(f"{qid}: {why}" for qid, why in failed[:10])
+        text += f" (and {len(failed) - 10} more)" if len(failed) > 10 else ""
+    flash(request, text, "error" if failed else "ok")
+    return RedirectResponse(back, status_code=303)
 
 
-async def _decide(request: Request, verb: str) -> Response:
-    qid = request.path_params["qid"]
+async def _each(
+    request: Request, verb: str, ids: list[str], reason: str
+) -> tuple[list[str], list[tuple[str, str]]]:
     r = review_of(request)
-    reason = str(request.state.form.get("reason", ""))
-    try:
-        if verb == "release":
-            await r.actions.release(qid, actor(request), reason)
-        elif verb == "reject":
-            await r.actions.reject(qid, actor(request), reason)
-        else:
-            await run_in_threadpool(r.actions.delete, qid, actor(request), reason)
-    except QuarantineError as exc:
-        flash(request, str(exc), "error")
-        return RedirectResponse(f"/m/{qid}", status_code=303)
-    done = {"release": "released to the recipients", "reject": "rejected; the sender is told",
-            "delete": "deleted"}[verb]  # fmt: skip
-    flash(request, f"Message {qid} {done}.")
-    return RedirectResponse(f"/m/{qid}", status_code=303)
-
-
-@guard()
-async def release(request: Request) -> Response:
-    return await _decide(request, "release")
-
-
-@guard()
-async def reject(request: Request) -> Response:
-    return await _decide(request, "reject")
-
-
-@guard("admin")
-async def delete(request: Request) -> Response:
-    return await _decide(request, "delete")
-
-
-@guard()
-async def download(request: Request) -> Response:
-    """The original message as a file, never inline; the download is audited."""
-    qid = request.path_params["qid"]
-    r = review_of(request)
-    try:
-        raw = await run_in_threadpool(r.store.raw, qid)
-    except QuarantineError as exc:
-        return render(request, "error.html", 404, title="Not found", text=str(exc))
-    await run_in_threadpool(r.store.audit, actor(request), "download", qid, "original message")
-    safe = "".join(c for c in qid if c.isalnum())
-    return Response(raw, media_type="application/octet-stream", headers={
-        "Content-Disposition": f'attachment; filename="quarantine-{safe}.eml"',
-    })  # fmt: skip
+    form = request.state.form
+    basis = None
+    if form.get("basis"):
+        try:
+            basis = Basis.parse(str(form.get("basis")), str(form.get("basis_note", "")))
+        except QuarantineError as exc:
+            return [], [("all", str(exc))]
+    done: list[str] = []
+    failed: list[tuple[str, str]] = []
+    for qid in dict.fromkeys(ids):
+        try:
+            if verb == "reject":
+                await r.actions.reject(qid, actor(request), reason)
+            else:
+                fp = verb == "false-positive"
+                await r.actions.release(qid, actor(request), reason, basis=basis, false_positive=fp)
+            done.append(qid)
+        except BasisRequired:
+            failed.append((qid, "a student record to an outside recipient needs a basis"))
+        except QuarantineError as exc:
+            failed.append((qid, str(exc)))
+    return done, failed

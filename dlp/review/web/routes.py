@@ -12,8 +12,8 @@ from dlp.config import Settings
 from dlp.quarantine.accounts import Accounts
 from dlp.quarantine.actions import Actions
 from dlp.quarantine.store import SqlStore
-from dlp.review.web import admin, auth, pages
-from dlp.review.web.app import HERE, Review, healthz
+from dlp.review.web import admin, auth, message, pages, record
+from dlp.review.web.app import HERE, Review, healthz, server_error
 from dlp.review.web.security import SecurityHeaders
 
 
@@ -25,12 +25,19 @@ def build_app(settings: Settings, store: SqlStore, actions: Actions | None = Non
         Route("/login", auth.login, methods=["GET", "POST"]),
         Route("/logout", auth.logout, methods=["POST"]),
         Route("/", pages.queue),
-        Route("/m/{qid}", pages.message),
-        Route("/m/{qid}/reveal", pages.reveal, methods=["POST"]),
-        Route("/m/{qid}/release", pages.release, methods=["POST"]),
-        Route("/m/{qid}/reject", pages.reject, methods=["POST"]),
-        Route("/m/{qid}/delete", pages.delete, methods=["POST"]),
-        Route("/m/{qid}/download", pages.download),
+        Route("/bulk", pages.bulk, methods=["POST"]),
+        Route("/m/{qid}", message.message),
+        Route("/m/{qid}/reveal", message.reveal, methods=["POST"]),
+        Route("/m/{qid}/release", message.release, methods=["POST"]),
+        Route("/m/{qid}/false-positive", message.false_positive, methods=["POST"]),
+        Route("/m/{qid}/reject", message.reject, methods=["POST"]),
+        Route("/m/{qid}/delete", message.delete, methods=["POST"]),
+        Route("/m/{qid}/claim", message.claim, methods=["POST"]),
+        Route("/m/{qid}/note", message.note, methods=["POST"]),
+        Route("/m/{qid}/download", message.download),
+        Route("/m/{qid}/part/{n}", message.download_part),
+        Route("/disclosures", record.page),
+        Route("/disclosures.csv", record.csv_export),
         Route("/audit", admin.audit),
         Route("/audit.csv", admin.audit_csv),
         Route("/audit.jsonl", admin.audit_jsonl),
@@ -49,6 +56,7 @@ def build_app(settings: Settings, store: SqlStore, actions: Actions | None = Non
             https_only=settings.review.secure_cookies,
         ),
     ]  # fmt: skip
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={Exception: server_error})  # fmt: skip
     app.state.review = review
     return app
