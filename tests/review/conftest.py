@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -42,6 +43,27 @@ class LoopThread:
             self.loop.close()
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test (starting one costs seconds)."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.skip("chromium and chromium-driver are not installed")
+    options = Options()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1400,1000"):  # fmt: skip
+        options.add_argument(arg)
+    b = webdriver.Chrome(service=Service(driver), options=options)
+    yield b
+    b.quit()
+
+
 @pytest.fixture
 def web(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., tuple[str, SqlStore]]]:
     """start(**sections) → (base URL, store) with users `pat` (reviewer), `ada` (admin)."""
@@ -52,6 +74,7 @@ def web(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., tuple[
 
         review = {"listen": f"127.0.0.1:{free_port()}", **sections.pop("review", {})}
         settings = make_settings(review=review, **sections)
+        start.settings = settings  # type: ignore[attr-defined]  # for CLI steps in a test
         store = open_store(settings)
         accounts = Accounts(store.db)
         accounts.add("pat", "reviewer", PASSWORD)
