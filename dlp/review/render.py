@@ -7,7 +7,9 @@ from typing import Any, TextIO
 
 from dlp.quarantine import findings as positions
 from dlp.quarantine.actions import MessageView
+from dlp.quarantine.evidence import masked_subject
 from dlp.quarantine.model import AuditEntry, Record
+from dlp.quarantine.words import label
 
 AUDIT_FIELDS = ("seq", "at", "actor", "action", "message_id", "reason", "detail")
 
@@ -22,7 +24,7 @@ def list_line(r: Record) -> str:
     rcpts = ",".join(r.recipients)
     return _clean(
         f"{r.id}  {r.status.value:<9} {r.received_at}  {r.sender or '<>'} -> {rcpts}"
-        f"  [{cats}]  {r.subject}"
+        f"  [{cats}]  {masked_subject(r.subject, r.findings)}"
     )
 
 
@@ -35,7 +37,7 @@ def show_text(view: MessageView, revealed: bool) -> str:
         f"received:    {r.received_at}   size {r.size} bytes",
         f"sender:      {r.sender or '<>'}",
         f"recipients:  {', '.join(r.recipients)}",
-        f"subject:     {r.subject}",
+        f"subject:     {r.subject if revealed else masked_subject(r.subject, r.findings)}",
         f"categories:  {', '.join(r.categories) or '-'}",
         "reasons:",
         *[f"  - {text} (section {sec or '-'}; rule {rule})" for rule, sec, text in r.reasons],
@@ -43,7 +45,7 @@ def show_text(view: MessageView, revealed: bool) -> str:
     ]
     for n, f in enumerate(r.findings):
         ctx = positions.context(view.chunks, r.findings, n, revealed)
-        lines.append(f"  {n + 1}. {f.entity} in {f.where} (score {f.score}): {ctx}")
+        lines.append(f"  {n + 1}. {label(f.entity, f.role)} in {f.where} (score {f.score}): {ctx}")
     if not r.findings:
         lines.append("  (none recorded)")
     for where, why in view.unscannable:

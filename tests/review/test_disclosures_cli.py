@@ -100,6 +100,13 @@ def test_every_line_names_the_store_and_new_files_are_private(capsys, settings, 
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_list_masks_an_identifier_in_the_subject(capsys, settings, store):
+    hold(store, mail(subject="Forms for SSN 123-45-6789"))
+    code, out, _ = run(capsys, settings, "quarantine", "list")
+    assert code == 0 and "Forms for SSN ***-**-6789" in out and "123-45-6789" not in out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_list_into_a_closed_pipe_exits_quietly(settings, store):
     for n in range(300):
         hold(store, mail(subject=f"message {n}"))

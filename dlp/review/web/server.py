@@ -23,7 +23,7 @@ from prometheus_client import Gauge
 from dlp.act.relay import Hop, Relay
 from dlp.config import Settings
 from dlp.metrics import Metrics
-from dlp.quarantine import notify, open_store
+from dlp.quarantine import digest, notify, open_store
 from dlp.quarantine.actions import Actions
 from dlp.quarantine.store import SqlStore
 from dlp.review.web.routes import build_app
@@ -102,6 +102,7 @@ class ReviewService:
         """Notices due, gauges, and (hourly) the retention purge; failures are logged only."""
         try:
             await notify.run_once(self.settings, self.store, self.relay)
+            await digest.run_once(self.settings, self.store, self.relay)
             await self._gauges()
             if time.monotonic() - self._last_purge > PURGE_SECONDS or not self._last_purge:
                 self._last_purge = time.monotonic()
