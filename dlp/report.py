@@ -23,13 +23,14 @@ TERM_ROLES = {
     "staff_context",
 }
 HIDDEN_ROLES = {"student_context", "staff_context", "person_name"}  # listed only as evidence
+NAME_ROLES = {"person_name", "roster_student", "roster_staff"}  # masked to initials
 
 
 def mask(value: str, role: str) -> str:
     """A recognisable but unusable form of a sensitive value."""
     if role in TERM_ROLES:
         return value
-    if role == "person_name":
+    if role in NAME_ROLES:
         return " ".join(w[0] + "." if w else w for w in value.split())
     if "@" in value:
         local, _, domain = value.partition("@")

@@ -59,22 +59,30 @@ def groups(chunks: Sequence[TextChunk], found: Sequence[HeldFinding]) -> list[Gr
     out: list[Group] = []
     for where, numbers in by_where.items():
         names = {n for n in numbers if found[n].role in NAME_ROLES}
-        people = {found[n].excerpt.lower() for n in names}
+        people = {_who(chunks, found[n]) for n in names}  # masks of two names may collide
         if len(people) > ROSTER_PEOPLE:
             out.append(_group(f"{where}", where, "", numbers, found))
             continue
-        owner: dict[int, str] = {}
-        for n in names:
+        owner: dict[int, str] = {}  # finding → the identity of the name on its line
+        shown: dict[str, str] = {}  # identity → its masked name
+        for n in sorted(names):
+            who = _who(chunks, found[n])
+            shown.setdefault(who, found[n].excerpt)
             for m in numbers:
                 if lines[m] is not None and lines[m] == lines[n]:
-                    owner.setdefault(m, found[n].excerpt)
-        for person in dict.fromkeys(owner[n] for n in numbers if n in owner):
-            mine = [n for n in numbers if owner.get(n) == person]
-            out.append(_group(f"{where}|{person}", where, person, mine, found))
+                    owner.setdefault(m, who)
+        for who in dict.fromkeys(owner[n] for n in numbers if n in owner):
+            mine = [n for n in numbers if owner.get(n) == who]
+            out.append(_group(f"{where}|{shown[who]}|{len(out)}", where, shown[who], mine, found))
         rest = [n for n in numbers if n not in owner]
         if rest:
             out.append(_group(f"{where}|", where, "", rest, found))
     return out
+
+
+def _who(chunks: Sequence[TextChunk], f: HeldFinding) -> str:
+    value = positions.value(tuple(chunks), f)
+    return " ".join((value or f.excerpt).split()).lower()
 
 
 def _line(chunks: Sequence[TextChunk], f: HeldFinding) -> tuple[int, int] | None:

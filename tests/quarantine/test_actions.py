@@ -108,6 +108,8 @@ def test_reject_tells_the_sender_from_the_null_sender_without_the_content(
     body = text.get_content()
     assert "was not sent" in str(text["Subject"]) and "parent@gmail.com" in body
     assert "***-**-6789" in body and "E.2" in body
+    assert "The privacy office's reason: personal address" in body
+    assert "Social Security number: ***-**-6789" in body and "US_SSN" not in body
     assert b"123-45-6789" not in notice.data and b"private body line" not in notice.data
     actions = [e.action for e in store.audit_log(qid)]
     assert actions == ["notify-rejected", "reject"]
@@ -203,5 +205,6 @@ def test_held_notice_goes_to_internal_senders_only(
     assert notice.sender == "<>" and notice.recipients == [SENDER]
     body = email.message_from_bytes(notice.data, policy=email.policy.default).get_content()
     assert "held for review by the" in body and "privacy office" in body and "***-**-6789" in body
+    assert "[secure]" not in body  # held mail goes to an unauthorized party: the tag cannot help
     assert asyncio.run(notify.run_once(settings, store, Relay(5))) == 0  # never twice
     assert [e.reason for e in store.audit_log(inside)] == ["sent"]
