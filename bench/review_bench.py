@@ -22,17 +22,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from quarantine.helpers import hold, mail  # noqa: E402
-from relay.sink import Sink  # noqa: E402
-from relay.util import free_port, load_settings  # noqa: E402
+from quarantine.helpers import hold, mail
+from relay.sink import Sink
+from relay.util import free_port, load_settings
 
-from dlp.quarantine import open_store  # noqa: E402
-from dlp.quarantine.actions import Actions  # noqa: E402
-from dlp.quarantine.model import Query  # noqa: E402
-from dlp.quarantine.searchtext import search_text  # noqa: E402
+from dlp.quarantine import open_store
+from dlp.quarantine.actions import Actions
+from dlp.quarantine.model import Query
+from dlp.quarantine.searchtext import search_text
 
-WORDS = ("schedule field trip permission lunch bus library assembly grades practice "
-         "conference homework volunteer budget meeting supplies").split()  # fmt: skip
+WORDS = [
+    "schedule", "field", "trip", "permission", "lunch", "bus", "library", "assembly", "grades",
+    "practice", "conference", "homework", "volunteer", "budget", "meeting", "supplies",
+]  # fmt: skip
 
 
 def body(n: int) -> str:
@@ -88,12 +90,16 @@ def main() -> None:
         bulk_s = time.perf_counter() - t0
         sink.wait_for(len(ids))
     sink.stop()
-    print(f"{n_messages} held messages stored in {hold_s:.1f} s; search text built in "
-          f"{index_ms:.1f} ms per message (median of 200)")
+    print(
+        f"{n_messages} held messages stored in {hold_s:.1f} s; search text built in "
+        f"{index_ms:.1f} ms per message (median of 200)"
+    )
     for label, ms in timings.items():
         print(f"queue page + counts, {label}: {ms:.1f} ms (median of 20)")
-    print(f"bulk release of {len(ids)} messages: {bulk_s:.1f} s "
-          f"({len(ids) / bulk_s:.0f} per second), {len(sink.messages)} delivered")
+    print(
+        f"bulk release of {len(ids)} messages: {bulk_s:.1f} s "
+        f"({len(ids) / bulk_s:.0f} per second), {len(sink.messages)} delivered"
+    )
 
 
 if __name__ == "__main__":
