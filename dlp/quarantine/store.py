@@ -240,12 +240,23 @@ class SqlStore(Transitions):
             (codec.iso(now), now, actor, action, qid, reason, detail),
         )
 
-    def audit_log(self, qid: str | None = None, limit: int = 10_000) -> list[AuditEntry]:
-        where, params = ("message_id = ?", (qid,)) if qid else ("1 = 1", ())
+    def audit_log(
+        self, qid: str | None = None, limit: int = 10_000, actor: str | None = None,
+        action: str | None = None,
+    ) -> list[AuditEntry]:  # fmt: skip
+        """Newest first; `actor` matches a substring, `action` exactly."""
+        clauses, params = ["1 = 1"], []
+        for column, value in (("message_id", qid), ("action", action)):
+            if value:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if actor:
+            clauses.append("lower(actor) LIKE ? ESCAPE '\\'")
+            params.append(f"%{codec.like_escape(actor.lower())}%")
         with self.db.transaction() as tx:
             rows = tx.all(
                 "SELECT seq, at, actor, action, message_id, reason, detail FROM audit"
-                f" WHERE {where} ORDER BY seq DESC LIMIT ?", (*params, limit),
+                f" WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?", (*params, limit),
             )  # fmt: skip
         return [AuditEntry(int(r[0]), *r[1:]) for r in rows]
 

@@ -100,6 +100,16 @@ def test_every_line_names_the_store_and_new_files_are_private(capsys, settings, 
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_without_config_the_relays_own_config_is_used(capsys, settings, store, monkeypatch):
+    import dlp.review.cli
+
+    monkeypatch.setattr(dlp.review.cli, "SYSTEM_CONFIG", settings.source)  # /etc/dlp/config.yaml
+    hold(store, mail(subject="held by the relay"))
+    code = main(["quarantine", "list"])  # no --config
+    assert code == 0 and "held by the relay" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_list_masks_an_identifier_in_the_subject(capsys, settings, store):
     hold(store, mail(subject="Forms for SSN 123-45-6789"))
     code, out, _ = run(capsys, settings, "quarantine", "list")

@@ -90,6 +90,8 @@ def test_a_reviewer_cannot_reach_admin_pages_or_actions(web) -> None:
     assert reply.status_code == 403 and store.get(qid).status is Status.HELD
     admin, _ = login(base, "ada")
     assert admin.get("/audit").status_code == 200
+    only = admin.get("/audit", params={"actor": "ada", "action": "login"}).text
+    assert "web:ada" in only and "web:pat" not in only
     assert admin.get("/audit.csv").headers["content-disposition"].startswith("attachment")
 
 

@@ -19,9 +19,12 @@ AUDIT_PAGE = 500
 
 @guard("admin")
 async def audit(request: Request) -> Response:
-    qid = request.query_params.get("id") or None
-    entries = await run_in_threadpool(review_of(request).store.audit_log, qid, AUDIT_PAGE)
-    return render(request, "audit.html", entries=entries, qid=qid or "")
+    p = request.query_params
+    qid, who, action = (p.get(k, "").strip()[:200] or None for k in ("id", "actor", "action"))
+    store = review_of(request).store
+    entries = await run_in_threadpool(store.audit_log, qid, AUDIT_PAGE, who, action)
+    return render(request, "audit.html", entries=entries, qid=qid or "", who=who or "",
+                  action=action or "")  # fmt: skip
 
 
 def _file(body: str, media: str, name: str) -> Response:
