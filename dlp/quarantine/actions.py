@@ -122,8 +122,19 @@ class Actions:
     def _chunks(self, raw: bytes) -> tuple[TextChunk, ...]:
         return walk(raw, self.settings.extraction.limits()).chunks
 
-    def confirm_delivered(self, qid: str, actor: str, reason: str | None) -> Record:
-        return self.store.confirm_release(qid, actor, require_reason(reason), self.lease)
+    def confirm_delivered(
+        self, qid: str, actor: str, reason: str | None, basis: Basis | None = None
+    ) -> Record:
+        """Mark an interrupted release delivered; a disclosure is recorded as on release."""
+        why = require_reason(reason)
+        record = self.store.get(qid)
+        items: list[disclosures.Disclosure] = []
+        if disclosures.is_disclosure(self.settings, record):
+            if basis is None:
+                raise BasisRequired(f"{qid} holds a student record for an outside recipient")
+            chunks = self._chunks(self.store.raw(qid))
+            items = disclosures.entries(self.settings, record, chunks, basis, why, actor)
+        return self.store.confirm_release(qid, actor, why, self.lease, _recorder(qid, items, False))
 
     async def reject(self, qid: str, actor: str, reason: str | None) -> Record:
         """Refuse the message for good and tell the sender (now, or by the sweeper later)."""

@@ -108,7 +108,10 @@ class Transitions:
             )
             self._audit(tx, actor, "release-failed", qid, reason, why)
 
-    def confirm_release(self, qid: str, actor: str, reason: str, lease: float) -> Record:
+    def confirm_release(
+        self, qid: str, actor: str, reason: str, lease: float,
+        also: Callable[[Tx], None] | None = None,
+    ) -> Record:  # fmt: skip
         """An interrupted release was found delivered in the mail log: mark it, send nothing."""
         now = time.time()
         with self.db.transaction() as tx:
@@ -123,6 +126,8 @@ class Transitions:
             )
             self._audit(tx, actor, "release-confirmed", qid, reason,
                         f"token {record.release_token}")  # fmt: skip
+            if also is not None:
+                also(tx)
             return self._get(tx, qid)
 
     def claim_notifications(

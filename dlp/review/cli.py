@@ -125,15 +125,15 @@ def cmd_release(args: argparse.Namespace) -> int:
     given = Basis.parse(args.basis, args.basis_note or "") if args.basis else None
 
     def one(qid: str) -> str:
-        if args.confirm_delivered:
-            record = actions.confirm_delivered(qid, actor(), args.reason)
-            return f"{record.id} marked released (delivered before the interruption)"
         basis = given
         if basis is None and not args.false_positive and actions.needs_basis(qid):
             basis = ask_basis(qid)
-        release = actions.release(qid, actor(), args.reason, resend=args.resend, basis=basis,
-                                  false_positive=args.false_positive)  # fmt: skip
         try:
+            if args.confirm_delivered:
+                record = actions.confirm_delivered(qid, actor(), args.reason, basis)
+                return f"{record.id} marked released (delivered before the interruption)"
+            fp = args.false_positive
+            release = actions.release(qid, actor(), args.reason, args.resend, basis, fp)
             record = asyncio.run(release)
         except BasisRequired:
             raise QuarantineError(

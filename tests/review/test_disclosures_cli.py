@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,18 @@ def test_list_into_a_closed_pipe_exits_quietly(settings, store):
     lister.stdout.close()  # as `| head -1` does
     _, err = lister.communicate(timeout=120)
     assert lister.returncode == 0 and err == b""
+
+
+def test_an_interrupted_release_confirmed_delivered_is_recorded_too(capsys, make_settings, store):
+    settings = make_settings(relay={"next_hop_timeout": 0.5})  # a 2-second release lease
+    _a, b, _c = held_records(store)
+    store.begin_release(b, "cli:root", "ok", "token-of-a-dead-process", 2.0)
+    time.sleep(2.2)
+    args = ("quarantine", "release", b, "--reason", "in the mail log", "--confirm-delivered")
+    code, _, err = run(capsys, settings, *args)
+    assert code == 1 and "add --basis" in err
+    code, _, _ = run(capsys, settings, *args, "--basis", "emergency")
+    assert code == 0 and store.get(b).status is Status.RELEASED
+    _, out, _ = run(capsys, settings, "disclosures", "list", "--json")
+    [entry] = [json.loads(x) for x in out.splitlines()]
+    assert entry["student"] == "S100377" and entry["basis"] == "emergency"
