@@ -64,6 +64,7 @@ class SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
         if not path.exists():  # held mail's metadata: owner only (its WAL files follow suit)
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            owned_like_parent(path)
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -84,6 +85,15 @@ class SqliteDatabase:
             db.execute("COMMIT")
         finally:
             db.close()
+
+
+def owned_like_parent(path: Path) -> None:
+    """Root creating the store (`sudo dlp quarantine user add`) must not lock out the
+    service user who owns the folder: give a new file or folder to the folder's owner."""
+    if os.geteuid() != 0:
+        return
+    parent = path.parent.stat()
+    os.chown(path, parent.st_uid, parent.st_gid)
 
 
 class _PgTx:

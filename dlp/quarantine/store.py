@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dlp.quarantine import codec
-from dlp.quarantine.db import Database, PostgresDatabase, SqliteDatabase, Tx
+from dlp.quarantine.db import Database, PostgresDatabase, SqliteDatabase, Tx, owned_like_parent
 from dlp.quarantine.durable import fingerprint, remove_durably, write_durably
 from dlp.quarantine.migrations import migrate
 from dlp.quarantine.model import (
@@ -309,7 +309,9 @@ class SqliteQuarantineStore(SqlStore):
 
     def __init__(self, db_path: Path, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+        if not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True, mode=0o750)
+            owned_like_parent(folder)
         super().__init__(SqliteDatabase(db_path))
 
     def _prepare_raw(self, fp: str, raw: bytes) -> str | None:

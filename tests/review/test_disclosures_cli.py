@@ -143,3 +143,16 @@ def test_an_interrupted_release_confirmed_delivered_is_recorded_too(capsys, make
     _, out, _ = run(capsys, settings, "disclosures", "list", "--json")
     [entry] = [json.loads(x) for x in out.splitlines()]
     assert entry["student"] == "S100377" and entry["basis"] == "emergency"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to create files for another user")
+def test_root_creating_the_store_leaves_it_to_the_folders_owner(tmp_path):
+    from dlp.quarantine import SqliteQuarantineStore
+
+    home = tmp_path / "var-lib-dlp"
+    home.mkdir()
+    os.chown(home, 4242, 4242)  # the service user's folder
+    SqliteQuarantineStore(home / "quarantine.db", home / "quarantine")
+    for made in (home / "quarantine.db", home / "quarantine"):
+        assert (made.stat().st_uid, made.stat().st_gid) == (4242, 4242), made
+    assert stat.S_IMODE((home / "quarantine.db").stat().st_mode) == 0o600
