@@ -50,6 +50,18 @@ def test_removing_an_account_ends_its_sessions_at_once(web) -> None:
     assert client.get("/").headers.get("location") == "/login"
 
 
+def test_an_admin_can_log_an_account_out_everywhere(web) -> None:
+    base, store = web()
+    laptop, _ = login(base, "pat")
+    phone, _ = login(base, "pat")
+    admin, _ = login(base, "ada")
+    admin.post("/admin/users/logout", data={"csrf": csrf_of(admin, "/admin"), "username": "pat"})
+    for client in (laptop, phone):
+        assert client.get("/").headers.get("location") == "/login"
+    assert admin.get("/").status_code == 200
+    assert "sessions-ended" in [e.action for e in store.audit_log()]
+
+
 def test_an_identifier_in_the_subject_is_masked_in_the_queue_title_and_headers(web) -> None:
     base, store = web()
     qid = hold(store, mail(subject="Records for SSN 123-45-6789", body="see subject"))

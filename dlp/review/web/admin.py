@@ -90,6 +90,18 @@ async def remove_user(request: Request) -> Response:
 
 
 @guard("admin")
+async def end_sessions(request: Request) -> Response:
+    """Log an account out everywhere (a lost laptop, a shared screen)."""
+    r = review_of(request)
+    name = str(request.state.form.get("username", ""))
+    ended = await run_in_threadpool(r.accounts.close_sessions_of, name)
+    await run_in_threadpool(r.store.audit, actor(request), "sessions-ended", None, "",
+                            f"{name}: {ended}")  # fmt: skip
+    flash(request, f"Ended {ended} session(s) of {name}.")
+    return RedirectResponse("/admin", status_code=303)
+
+
+@guard("admin")
 async def purge(request: Request) -> Response:
     r = review_of(request)
     raw = str(request.state.form.get("days", "")).strip()

@@ -44,6 +44,7 @@ def build_app(settings: Settings, store: SqlStore, actions: Actions | None = Non
         Route("/admin", admin.accounts_page),
         Route("/admin/users", admin.add_user, methods=["POST"]),
         Route("/admin/users/remove", admin.remove_user, methods=["POST"]),
+        Route("/admin/users/logout", admin.end_sessions, methods=["POST"]),
         Route("/admin/purge", admin.purge, methods=["POST"]),
         Route("/healthz", healthz),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
