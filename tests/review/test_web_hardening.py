@@ -106,3 +106,13 @@ def test_a_huge_page_number_is_a_clear_400_not_a_traceback(web) -> None:
         reply = client.get(f"/?page={page}")
         assert reply.status_code == 400 and "page must be a number" in reply.text
         assert "Traceback" not in reply.text
+
+
+def test_an_unexpected_failure_shows_a_plain_page_without_a_traceback(web) -> None:
+    base, store = web()
+    client, _ = login(base, "pat")
+    with store.db.transaction() as tx:
+        tx.execute("ALTER TABLE quarantine RENAME TO quarantine_gone")  # the store breaks
+    reply = client.get("/")
+    assert reply.status_code == 500 and "Something went wrong" in reply.text
+    assert "Traceback" not in reply.text and "quarantine" not in reply.text.lower()
