@@ -122,3 +122,22 @@ def test_the_original_is_only_ever_a_download(web) -> None:
     assert reply.headers["content-type"] == "application/octet-stream"
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert [e.action for e in store.audit_log(qid)] == ["download"]
+
+
+def test_each_attachment_downloads_alone_and_the_download_is_recorded(web) -> None:
+    from quarantine.helpers import mail
+
+    base, store = web()
+    qid = hold(store, mail(attach=("roster-period3.csv", "Name,ID\nAna Ruiz,S100377\n")))
+    client, _ = login(base, "pat")
+    page = client.get(f"/m/{qid}").text
+    link = re.search(rf'href="(/m/{qid}/part/\d+)"[^>]*>roster-period3.csv<', page)
+    assert link
+    reply = client.get(link.group(1))
+    assert reply.content == b"Name,ID\nAna Ruiz,S100377\n"
+    assert reply.headers["content-disposition"] == 'attachment; filename="roster-period3.csv"'
+    assert reply.headers["content-type"] == "application/octet-stream"
+    [entry] = store.audit_log(qid)
+    assert (entry.action, entry.reason, entry.detail) == ("download", "attachment",
+                                                          "roster-period3.csv")  # fmt: skip
+    assert client.get(f"/m/{qid}/part/0").status_code == 404  # the message itself, not a file
