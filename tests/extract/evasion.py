@@ -80,7 +80,9 @@ def _type(p: Payload, **extra: str) -> str:
 
 
 def _disposition(p: Payload) -> str:
-    return "" if p.kind == "body" else f'Content-Disposition: attachment; filename="{p.filename}"\r\n'
+    if p.kind == "body":
+        return ""
+    return f'Content-Disposition: attachment; filename="{p.filename}"\r\n'
 
 
 def part(p: Payload, cte: str = "base64", body: bytes | None = None, type_line: str = "") -> bytes:
@@ -153,7 +155,7 @@ def qp_soft_break_spaces(data: bytes) -> bytes:
     pieces = [encoded[i : i + 5] for i in range(0, len(encoded), 5)]
     fixed = []
     for piece in pieces:  # never cut an =XX escape in two
-        if fixed and fixed[-1][-2:-1] == b"=" or fixed and fixed[-1][-1:] == b"=":
+        if fixed and b"=" in fixed[-1][-2:]:
             fixed[-1] += piece
         else:
             fixed.append(piece)
@@ -220,7 +222,7 @@ def _ct_space_colon(p: Payload) -> bytes:
     return mixed(part(p, ": base64"), ctype_line='Content-Type : multipart/mixed; boundary="b1"')
 
 
-def _dup_boundary(rfc2231_real: bool) -> Callable[[Payload], bytes]:
+def _dup_boundary(rfc2231_real: bool, cte: str = ": base64") -> Callable[[Payload], bytes]:
     """Two boundary parameters; the payload sits behind the one named second or first."""
 
     def build(p: Payload) -> bytes:
@@ -229,7 +231,7 @@ def _dup_boundary(rfc2231_real: bool) -> Callable[[Payload], bytes]:
         fake = "decoy"
         first, second = (real, fake) if rfc2231_real else (fake, real)
         line = f"Content-Type: multipart/mixed; boundary*=''{first}; boundary={second}"
-        msg = mixed(part(p, ": base64"), boundary=real, ctype_line=line)
+        msg = mixed(part(p, cte), boundary=real, ctype_line=line)
         return msg.replace(b"\r\n\r\n--b1", b"\r\n\r\n" + decoy + b"--b1", 1)
 
     return build
@@ -267,8 +269,8 @@ def _conflicting_names(p: Payload) -> bytes:
         line = 'Content-Type: text/plain; charset=utf-8; name="a.txt"\r\n'
         return mixed(part(p, ": base64", type_line=line))
     head = (
-        f'Content-Type: {p.ctype}; name="{p.filename}"; name*=utf-8\'\'notes.txt\r\n'
-        f"Content-Disposition: attachment; filename=\"notes.txt\"; "
+        f"Content-Type: {p.ctype}; name=\"{p.filename}\"; name*=utf-8''notes.txt\r\n"
+        f'Content-Disposition: attachment; filename="notes.txt"; '
         f"filename*=utf-8''{quote(p.filename)}\r\nContent-Transfer-Encoding: base64\r\n\r\n"
     )
     return mixed(head.encode() + b64(p.data))
@@ -325,6 +327,7 @@ TRICKS: dict[str, Callable[[Payload], bytes]] = {
     "ct-space-before-colon": _ct_space_colon,
     "boundary-rfc2231-first-is-real": _dup_boundary(True),
     "boundary-plain-second-is-real": _dup_boundary(False),
+    "boundary-decoy-and-two-encodings": _dup_boundary(True, ": 7bit, base64"),
     "message-global-base64": _message_global_b64,
     "forwarded-rfc822-base64": _forwarded("base64"),
     "forwarded-rfc822-quoted-printable": _forwarded("quoted-printable"),

@@ -35,5 +35,3 @@ def sign(entity: bytes) -> bytes:
     cert, key = _identity()
     builder = pkcs7.PKCS7SignatureBuilder().set_data(entity).add_signer(cert, key, hashes.SHA256())
     return builder.sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
-
-

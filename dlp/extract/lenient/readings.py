@@ -34,6 +34,7 @@ from dlp.extract.lenient.headers import (
 from dlp.model import Unscannable
 
 MAX_READINGS = 3  # client readings per message beyond the strict one
+MAX_LEAF_READINGS = 3  # transfer encodings, and file names, read side by side per leaf
 MAX_DEPTH = 30
 MAX_PARTS = 500
 _MESSAGE_TYPES = ("message/rfc822", "message/global")
@@ -130,6 +131,7 @@ class _Builder:
         where: str,
         depth: int,
     ) -> bytes:
+        """One leaf; several side by side when its encoding or its file name is ambiguous."""
         dispositions = [structured(v) for v in values(fields, "content-disposition")]
         disposition = (
             dispositions[min(self.variant, len(dispositions) - 1)] if dispositions else None
@@ -137,26 +139,32 @@ class _Builder:
         names = every_value(
             [n for d in dispositions for n in param_values(d.params, "filename")]
             + param_values(ctype.params, "name")
-        )  # filename-every-source
-        name = self.pick(names) if names else ""
-        if (strict.get_filename() or "") != name:
+        ) or [""]  # filename-every-source
+        ctes = transfer.candidates(values(fields, "content-transfer-encoding")) or ["7bit"]
+        if len(names) > 1 or len(ctes) > 1 or names[0] != (strict.get_filename() or ""):
             self.differs = True
-        here = f"attachment:{name}" if name else (where or "body")
-        data = self._decoded(fields, body, raw, strict, here)
         if ctype.token in _MESSAGE_TYPES:
+            name = self.pick(names)
+            here = f"attachment:{name}" if name else (where or "body")
+            data = self._decoded(self.pick(ctes), body, raw, strict, here)
             if data != body:  # message-transfer-encoded: the strict parser reads the encoding
                 self.differs = True
             inner = self.entity(data, here, depth + 1)
             return _leaf_headers("message/rfc822", ctype, disposition, name) + b"\r\n" + inner
-        encoded = base64.encodebytes(data).replace(b"\n", b"\r\n")
-        headers = _leaf_headers(ctype.token, ctype, disposition, name)
-        return headers + b"Content-Transfer-Encoding: base64\r\n\r\n" + encoded
+        leaves = []
+        for cte in ctes[:MAX_LEAF_READINGS]:  # cte-every-value: each decoding side by side
+            here = f"attachment:{names[0]}" if names[0] else (where or "body")
+            encoded = base64.encodebytes(self._decoded(cte, body, raw, strict, here))
+            for name in names[:MAX_LEAF_READINGS]:
+                headers = _leaf_headers(ctype.token, ctype, disposition, name)
+                leaves.append(
+                    headers
+                    + b"Content-Transfer-Encoding: base64\r\n\r\n"
+                    + encoded.replace(b"\n", b"\r\n")
+                )
+        return leaves[0] if len(leaves) == 1 else _side_by_side(leaves, depth)
 
-    def _decoded(
-        self, fields: list[Field], body: bytes, raw: bytes, strict: Message, where: str
-    ) -> bytes:
-        ctes = transfer.candidates(values(fields, "content-transfer-encoding"))
-        cte = self.pick(ctes) if ctes else "7bit"
+    def _decoded(self, cte: str, body: bytes, raw: bytes, strict: Message, where: str) -> bytes:
         strict_cte = str(strict.get("content-transfer-encoding", "")).lower()
         if cte != strict_cte and not (cte == "7bit" and strict_cte in transfer.IDENTITY):
             self.differs = True
@@ -173,6 +181,15 @@ class _Builder:
             if not whole.is_multipart() and whole.get_payload(decode=True) != data:
                 self.differs = True
         return data
+
+
+def _side_by_side(leaves: list[bytes], depth: int) -> bytes:
+    """Readings of one leaf as parts of a multipart/mixed, so the walk reads each."""
+    token = hashlib.sha256(b"".join(leaves)).hexdigest()[:16]
+    fresh = f"=_dlp_leaf_{depth}_{token}".encode()
+    out = [b'Content-Type: multipart/mixed; boundary="' + fresh + b'"\r\n\r\n']
+    out += [b"--" + fresh + b"\r\n" + leaf + b"\r\n" for leaf in leaves]
+    return b"".join([*out, b"--" + fresh + b"--\r\n"])
 
 
 def _looks_multipart(ctype: Structured, body: bytes) -> bool:
