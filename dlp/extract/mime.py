@@ -178,6 +178,7 @@ class _Walker:
         if _decodes_to_noise(part, data):
             self._noise(part, where, data)
             return
+        self._inline_attachments(data)
         text = decode_text(data, part.get_content_charset())
         text = html_to_text(text) if ctype == "text/html" else relabel_text_tables(text)
         armored = _PGP_BLOCK.findall(text)
@@ -197,6 +198,17 @@ class _Walker:
         blob = Blob(where, data, name, part.get_content_type())
         for item in extract_blob(blob, self.ctx):
             self.add(item)
+
+    def _inline_attachments(self, data: bytes) -> None:
+        """Uuencoded and yEnc blocks in a text body, read as the attachments clients show."""
+        try:
+            blocks = transfer.inline_attachments(data)
+        except transfer.UndecodableError:
+            return  # not a real block: it is read as the text it is
+        for name, content in blocks:
+            blob = Blob(f"attachment:{name}", content, name, "")
+            for item in extract_blob(blob, self.ctx):
+                self.add(item)
 
     def _noise(self, part: Message, where: str, data: bytes) -> None:
         """text-noise-fails-closed: a known format hiding as text is read, anything else refused."""

@@ -176,6 +176,15 @@ def test_yenc_is_decoded() -> None:
     assert SECRET.decode() in text(out)
 
 
+@rule("inline-uuencode-yenc")
+def test_uuencoded_and_yenc_blocks_in_a_text_body_are_read_as_attachments() -> None:
+    csv = b"Name,Student ID\r\nMaria Gonzalez,7654321\r\n"
+    body = b"Hi,\r\n" + uu(csv).replace(b"payload", b"a.csv") + b"\r\nand\r\n" + yenc(csv)
+    out = walk(msg("Content-Type: text/plain", body))
+    places = {c.where for c in out.chunks if "7654321" in c.text}
+    assert places == {"attachment:a.csv", "attachment:payload"}
+
+
 @rule("text-noise-fails-closed")
 def test_a_text_part_that_decodes_to_binary_is_unscannable() -> None:
     noise = base64.encodebytes(bytes(range(256)) * 4)

@@ -42,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     Rule("qp-lowercase-hex", "`=3d` decodes like `=3D`"),
     Rule("uuencode", "x-uuencode, uuencode, x-uue, with or without the begin line"),
     Rule("yenc", "x-yencode / yEnc (`=ybegin` ... `=yend`)"),
+    Rule("inline-uuencode-yenc", "uuencode and yEnc blocks inside a text body are attachments"),
     Rule("text-noise-fails-closed", "a text part that decodes to binary data is unscannable"),
     # structure (readings.py, and the walk in mime.py)
     Rule("multipart-every-boundary", "each candidate boundary is a reading of the multipart"),

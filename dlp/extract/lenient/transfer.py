@@ -134,3 +134,27 @@ def ydecode(body: bytes) -> bytes:
             else:
                 out.append((byte - 42) % 256)
     return bytes(out)
+
+
+_INLINE = re.compile(
+    rb"^begin[ \t]+[0-7]{3,4}[ \t]+([^\r\n]+)\r?\n(.*?)^end[ \t]*\r?$"
+    rb"|^=ybegin[^\r\n]*?name=([^\r\n]+)\r?\n(.*?)^=yend[^\r\n]*\r?$",
+    re.M | re.S,
+)
+
+
+def inline_attachments(text: bytes) -> list[tuple[str, bytes]]:
+    """inline-uuencode-yenc: blocks in a text body that clients show as attachments.
+
+    Each block's (file name, decoded bytes); the text itself is still read as it is.
+    """
+    if b"begin" not in text:
+        return []
+    found = []
+    for match in _INLINE.finditer(text):
+        if match.group(1) is not None:
+            name, data = match.group(1), uudecode(match.group(2))
+        else:
+            name, data = match.group(3), ydecode(b"=ybegin\n" + match.group(4))
+        found.append((name.strip().decode("utf-8", "replace"), data))
+    return found
