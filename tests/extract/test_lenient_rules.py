@@ -208,6 +208,14 @@ def test_a_comment_before_the_type_does_not_hide_the_multipart() -> None:
     assert SECRET.decode() in text(out)
 
 
+@rule("multipart-past-close")
+def test_parts_after_the_close_delimiter_are_read() -> None:
+    raw = two_parts("Content-Type: multipart/mixed; boundary=xx", part=b"Content-Type: text/plain")
+    raw = raw.replace(b"\r\n\r\n--xx", b"\r\n\r\n--xx\r\n\r\nhello\r\n--xx--\r\n", 1)
+    hidden = b"--xx\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+    assert SECRET.decode() in text(walk(raw + hidden + B64 + b"--xx--\r\n"))
+
+
 @rule("multipart-no-boundary-fails-closed")
 def test_multipart_without_a_boundary_is_unscannable() -> None:
     out = walk(two_parts("Content-Type: multipart/mixed"))

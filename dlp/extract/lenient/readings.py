@@ -112,7 +112,9 @@ class _Builder:
         boundary = self.pick(found)
         if boundary != strict.get_boundary():
             self.differs = True
-        children = [self.entity(part, where, depth + 1) for part in split_multipart(body, boundary)]
+        parts, reopened = split_multipart(body, boundary)
+        self.differs = self.differs or reopened
+        children = [self.entity(part, where, depth + 1) for part in parts]
         token = hashlib.sha256(b"".join(children)).hexdigest()[:16]
         fresh = f"=_dlp_{depth}_{token}".encode()
         out = [b"Content-Type: " + ctype.token.encode() + b'; boundary="' + fresh + b'"\r\n\r\n']
@@ -217,22 +219,28 @@ def _delimiter(boundary: str) -> re.Pattern[bytes]:
     return re.compile(rb"^--" + re.escape(encoded) + rb"(--)?[ \t]*\r?$", re.M)
 
 
-def split_multipart(body: bytes, boundary: str) -> list[bytes]:
-    """The parts between delimiter lines; preamble and epilogue dropped, no close needed."""
+def split_multipart(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
+    """The parts between delimiter lines, and whether parts follow the close delimiter.
+
+    The preamble is dropped and no close is needed; multipart-past-close: a
+    delimiter after the close starts a part again, since some clients read on.
+    """
     parts: list[bytes] = []
     start = None
+    closed = reopened = False
     for match in _delimiter(boundary).finditer(body):
         if start is not None:
-            end = match.start()
-            chunk = body[start:end]
+            chunk = body[start : match.start()]
             parts.append(chunk[:-2] if chunk.endswith(b"\r\n") else chunk.removesuffix(b"\n"))
         if match.group(1):
             start = None
-            break
+            closed = True
+            continue
+        reopened = reopened or closed
         start = match.end() + (2 if body[match.end() : match.end() + 2] == b"\r\n" else 1)
     if start is not None:
         parts.append(body[start:])
-    return parts
+    return parts, reopened
 
 
 def _kept_headers(fields: list[Field]) -> bytes:
