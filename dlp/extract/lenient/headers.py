@@ -17,6 +17,7 @@ from urllib.parse import unquote_to_bytes
 # header-space-before-colon: `Content-Type : text/plain` is still a header
 _FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)$", re.S)
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_BLANK_LINE = re.compile(rb"(?:^|\n)\r?\n")
 _SECTION = re.compile(r"^(.*?)\*(\d+)(\*?)$")
 
 
@@ -29,7 +30,8 @@ class Field:
 def split_entity(raw: bytes) -> tuple[list[Field], bytes]:
     """Header fields and body of one MIME entity; the body starts at the first empty line."""
     fields: list[tuple[bytes, bytes]] = []
-    lines = raw.splitlines(keepends=True)
+    blank = _BLANK_LINE.search(raw)
+    lines = raw[: blank.end() if blank else len(raw)].splitlines(keepends=True)
     at = 0
     if lines and lines[0].startswith(b"From "):  # mbox separator
         at = 1

@@ -83,10 +83,12 @@ class _Builder:
         return candidates[min(self.variant, len(candidates) - 1)]
 
     def entity(self, raw: bytes, where: str, depth: int) -> bytes:
+        self.parts += 1
+        if depth > MAX_DEPTH or self.parts > MAX_PARTS:
+            return b"Content-Type: text/plain\r\n\r\n"  # the strict walk reports the cut
         fields, body = split_entity(raw)
         head = raw[: len(raw) - len(body)]
         strict = _strict(head if head.endswith((b"\n\n", b"\r\n\r\n")) else head + b"\n\n")
-        self.parts += 1
         ctypes = [structured(v) for v in values(fields, "content-type")]
         ctypes = [c for c in ctypes if "/" in c.token] or [Structured("text/plain", ())]
         ctypes += [_as_multipart(c) for c in ctypes if _looks_multipart(c, body)]
@@ -95,8 +97,6 @@ class _Builder:
         if ctype.token != strict.get_content_type():
             self.differs = True
         kept = _kept_headers(fields)
-        if depth > MAX_DEPTH or self.parts > MAX_PARTS:
-            return kept + b"Content-Type: text/plain\r\n\r\n"  # the walk reports the cut
         if ctype.token.startswith("multipart/"):
             return kept + self._multipart(ctype, body, strict, where or "body", depth)
         return kept + self._leaf(fields, ctype, body, raw, strict, where, depth)
@@ -219,7 +219,9 @@ def _delimiter(boundary: str) -> re.Pattern[bytes]:
     return re.compile(rb"^--" + re.escape(encoded) + rb"(--)?[ \t]*\r?$", re.M)
 
 
-def split_multipart(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
+def split_multipart(
+    body: bytes, boundary: str, limit: int = MAX_PARTS + 1
+) -> tuple[list[bytes], bool]:
     """The parts between delimiter lines, and whether parts follow the close delimiter.
 
     The preamble is dropped and no close is needed; multipart-past-close: a
@@ -229,6 +231,8 @@ def split_multipart(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
     start = None
     closed = reopened = False
     for match in _delimiter(boundary).finditer(body):
+        if len(parts) >= limit:
+            return parts, reopened
         if start is not None:
             chunk = body[start : match.start()]
             parts.append(chunk[:-2] if chunk.endswith(b"\r\n") else chunk.removesuffix(b"\n"))
