@@ -24,7 +24,7 @@ from dlp.extract.decode import decode_text, decodes_to_binary
 from dlp.extract.formats.html import html_to_text
 from dlp.extract.lenient import transfer
 from dlp.extract.lenient.readings import readings
-from dlp.extract.registry import SNIFF_BYTES, Result, choose, extract_blob
+from dlp.extract.registry import SNIFF_BYTES, Result, choose, extract_blob, media_kind
 from dlp.extract.smime import SIGNED, cms_type, signed_content
 from dlp.extract.table import relabel_text_tables
 from dlp.model import Extraction, NotInspected, TextChunk, Unscannable
@@ -147,6 +147,8 @@ class _Walker:
     def _children(self, part: Message, where: str, depth: int) -> None:
         payload = part.get_payload()
         if not isinstance(payload, list):
+            if not str(payload or "").strip():
+                return  # an empty multipart (returned headers of a bounce) hides nothing
             # multipart-no-boundary-fails-closed: say so, and still read what is there
             self.add(Unscannable(where, "multipart without a usable boundary"))
             self._body_text(part, where, "text/plain")
@@ -217,6 +219,10 @@ class _Walker:
         if found is not None and found.sniff(data[:SNIFF_BYTES]):
             for item in extract_blob(blob, self.ctx):
                 self.add(item)
+            return
+        kind = media_kind(Blob(where, data))  # by content only: a name proves nothing
+        if kind is not None:
+            self.add(NotInspected(where, kind))
             return
         self.add(Unscannable(where, f"{part.get_content_type()} part decodes to binary data"))
 
@@ -338,7 +344,9 @@ def walk_into(
         walker.add(Unscannable(where or "message", why))
         return
     for note in other.notes:
-        walker.add(Unscannable(_join(where, note.where), note.why))
+        unscannable = Unscannable(_join(where, note.where), note.why)
+        if unscannable not in walker.results:
+            walker.add(unscannable)
     for text in other.messages:
         seen = {_key(r) for r in walker.results}
         start = len(walker.results)

@@ -245,3 +245,14 @@ def test_opaque_signed_data_is_unwrapped_and_read() -> None:
 
 def test_every_rule_has_its_own_test() -> None:
     assert TESTED == NAMES
+
+
+def test_an_empty_multipart_hides_nothing_and_is_not_unscannable() -> None:
+    out = walk(msg("Subject: returned headers\r\nContent-Type: multipart/mixed", b"\r\n\r\n"))
+    assert out.unscannable == ()
+
+
+def test_an_image_declared_as_text_is_an_image_not_noise() -> None:
+    jpeg = base64.encodebytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)) * 8)
+    out = walk(msg("Content-Type: ; name=face.jpg\r\nContent-Transfer-Encoding: base64", jpeg))
+    assert out.unscannable == () and [n.why for n in out.not_inspected] == ["image"]
