@@ -216,6 +216,13 @@ def test_parts_after_the_close_delimiter_are_read() -> None:
     assert SECRET.decode() in text(walk(raw + hidden + B64 + b"--xx--\r\n"))
 
 
+@rule("multipart-epilogue-fails-closed")
+def test_mime_parts_after_the_close_delimiter_are_unscannable() -> None:
+    raw = two_parts("Content-Type: multipart/mixed; boundary=xx", part=b"Content-Type: text/plain")
+    hidden = b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n" + B64
+    assert "MIME parts after the end of a multipart" in reasons(walk(raw + hidden))
+
+
 @rule("multipart-no-boundary-fails-closed")
 def test_multipart_without_a_boundary_is_unscannable() -> None:
     out = walk(two_parts("Content-Type: multipart/mixed"))

@@ -38,6 +38,7 @@ MAX_LEAF_READINGS = 3  # transfer encodings, and file names, read side by side p
 MAX_DEPTH = 30
 MAX_PARTS = 500
 _MESSAGE_TYPES = ("message/rfc822", "message/global")
+_MIME_HEADER = re.compile(rb"^content-(?:type|transfer-encoding)[ \t]*:", re.I | re.M)
 
 
 @dataclass
@@ -114,8 +115,10 @@ class _Builder:
         boundary = self.pick(found)
         if boundary != strict.get_boundary():
             self.differs = True
-        parts, reopened = split_multipart(body, boundary)
+        parts, reopened, epilogue = split_multipart(body, boundary)
         self.differs = self.differs or reopened
+        if _MIME_HEADER.search(epilogue):  # multipart-epilogue-fails-closed
+            self.notes.append(Unscannable(where, "MIME parts after the end of a multipart"))
         children = [self.entity(part, where, depth + 1) for part in parts]
         token = hashlib.sha256(b"".join(children)).hexdigest()[:16]
         fresh = f"=_dlp_{depth}_{token}".encode()
@@ -223,8 +226,8 @@ def _delimiter(boundary: str) -> re.Pattern[bytes]:
 
 def split_multipart(
     body: bytes, boundary: str, limit: int = MAX_PARTS + 1
-) -> tuple[list[bytes], bool]:
-    """The parts between delimiter lines, and whether parts follow the close delimiter.
+) -> tuple[list[bytes], bool, bytes]:
+    """The parts between delimiter lines, whether parts follow the close, and the epilogue.
 
     The preamble is dropped and no close is needed; multipart-past-close: a
     delimiter after the close starts a part again, since some clients read on.
@@ -232,13 +235,16 @@ def split_multipart(
     parts: list[bytes] = []
     start = None
     closed = reopened = False
+    epilogue = b""
     for match in _delimiter(boundary).finditer(body):
         if len(parts) >= limit:
-            return parts, reopened
+            return parts, reopened, b""
         if start is not None:
             chunk = body[start : match.start()]
             parts.append(chunk[:-2] if chunk.endswith(b"\r\n") else chunk.removesuffix(b"\n"))
         if match.group(1):
+            if not closed:
+                epilogue = body[match.end() :]
             start = None
             closed = True
             continue
@@ -246,7 +252,7 @@ def split_multipart(
         start = match.end() + (2 if body[match.end() : match.end() + 2] == b"\r\n" else 1)
     if start is not None:
         parts.append(body[start:])
-    return parts, reopened
+    return parts, reopened, epilogue
 
 
 def _kept_headers(fields: list[Field]) -> bytes:

@@ -47,6 +47,7 @@ RULES: tuple[Rule, ...] = (
     # structure (readings.py, and the walk in mime.py)
     Rule("multipart-every-boundary", "each candidate boundary is a reading of the multipart"),
     Rule("multipart-past-close", "delimiters after the close delimiter start parts again"),
+    Rule("multipart-epilogue-fails-closed", "MIME headers after the close delimiter: unscannable"),
     Rule("multipart-no-boundary-fails-closed", "multipart without a usable boundary: unscannable"),
     Rule("message-transfer-encoded", "message/rfc822 or message/global in base64/QP is decoded"),
     Rule("smime-signed-unwrap", "opaque S/MIME signed-data: the signed entity inside is read"),
