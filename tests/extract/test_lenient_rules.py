@@ -263,3 +263,15 @@ def test_an_image_declared_as_text_is_an_image_not_noise() -> None:
     jpeg = base64.encodebytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)) * 8)
     out = walk(msg("Content-Type: ; name=face.jpg\r\nContent-Transfer-Encoding: base64", jpeg))
     assert out.unscannable == () and [n.why for n in out.not_inspected] == ["image"]
+
+
+def test_an_encoded_word_file_name_the_strict_parser_also_decodes_needs_no_second_reading() -> None:
+    from dlp.extract.lenient.readings import readings
+
+    raw = msg(
+        'Content-Type: application/pdf; name="=?utf-8?B?w6lsw6h2ZS5wZGY=?="\r\n'
+        'Content-Disposition: attachment; filename="=?utf-8?B?w6lsw6h2ZS5wZGY=?="\r\n'
+        "Content-Transfer-Encoding: base64",
+        base64.encodebytes(b"%PDF-1.4\n"),
+    )
+    assert readings(raw).messages == []

@@ -183,10 +183,10 @@ def param_values(params: tuple[tuple[str, str], ...], base: str) -> list[str]:
     for name, raw in params:
         if name == base:
             plain = _unquote(raw)
-            found.append(plain)
-            if _ENCODED_WORD.search(plain):  # param-rfc2047
+            if _ENCODED_WORD.search(plain):  # param-rfc2047: every major client decodes it
                 with contextlib.suppress(ValueError, LookupError, UnicodeDecodeError):
-                    found.insert(0, str(make_header(decode_header(plain))))
+                    plain = str(make_header(decode_header(plain)))
+            found.append(plain)
     return _unique(v for v in found if v)
 
 
