@@ -39,3 +39,35 @@ def looks_like_text(head: bytes) -> bool:
         return False
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     return controls / len(head) < 0.02
+
+
+_CONTROL_OK = frozenset(b"\t\n\r\f\v\x1b")  # ESC: ISO-2022-JP text is full of it
+
+
+def _control_share(text: str) -> float:
+    bad = sum(1 for c in text if (ord(c) < 32 and ord(c) not in _CONTROL_OK) or c == "\ufffd")
+    return bad / max(len(text), 1)
+
+
+def decodes_to_binary(data: bytes, declared: str | None = None) -> bool:
+    """True when bytes that claim to be text are binary noise (in any UTF-16/32 reading too).
+
+    A text part whose transfer encoding was undone and left this is a part that
+    was encoded some other way than it says: it must not pass as read.
+    """
+    head = data[:4096]
+    if not head:
+        return False
+    charset = (declared or "").lower()
+    if charset.startswith(("utf-16", "utf-32", "ucs")) or head.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        return _control_share(decode_text(head, declared)) > 0.05
+    controls = sum(1 for b in head if (b < 32 and b not in _CONTROL_OK) or b == 0x7F)
+    if controls / len(head) <= 0.05:
+        return False
+    if head.count(0) > len(head) // 4:  # undeclared UTF-16 text is half NULs
+        for codec in ("utf-16-le", "utf-16-be"):
+            if _control_share(head.decode(codec, errors="replace")) <= 0.05:
+                return False
+    return True

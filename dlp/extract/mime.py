@@ -1,10 +1,12 @@
 """Bytes → every readable piece of a message: subject, bodies, attachments.
 
-Parsing uses the standard `email` package (`policy.default`), which recovers
-from most broken MIME by itself; what it cannot parse becomes `Unscannable`
+Parsing uses the standard `email` package (`policy.default`).  Where a mail
+client would read a broken or ambiguous message differently, `lenient/`
+writes out each client reading and the same walk scans those too (the rules
+are listed in `lenient/rules.py`); what cannot be parsed becomes `Unscannable`
 with the reason, never an exception.  Encrypted content (S/MIME enveloped-data,
-PGP/MIME, inline PGP) is detected here; signed-only messages are walked as
-ordinary mail and their signatures skipped.
+PGP/MIME, inline PGP) is detected here; signed messages are walked as ordinary
+mail (opaque S/MIME signed-data unwrapped) and their signatures skipped.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from email.utils import collapse_rfc2231_value, getaddresses
 
 from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
 from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
-from dlp.extract.decode import decode_text
+from dlp.extract.decode import decode_text, decodes_to_binary
 from dlp.extract.formats.html import html_to_text
-from dlp.extract.registry import Result, extract_blob
+from dlp.extract.lenient import transfer
+from dlp.extract.lenient.readings import readings
+from dlp.extract.registry import SNIFF_BYTES, Result, choose, extract_blob, media_kind
+from dlp.extract.smime import SIGNED, cms_type, signed_content
 from dlp.extract.table import relabel_text_tables
 from dlp.model import Extraction, NotInspected, TextChunk, Unscannable
 
@@ -125,7 +130,7 @@ class _Walker:
         if ctype == "multipart/encrypted":
             self._encrypted(where, "PGP/MIME encrypted content")
         elif ctype in _SMIME_TYPES or _filename(part).lower().endswith(".p7m"):
-            self._smime(part, where)
+            self._smime(part, where, depth)
         elif ctype in _SIGNATURE_TYPES:
             return  # the signature itself carries no text; the signed part is walked
         elif ctype in ("message/rfc822", "message/global"):
@@ -142,7 +147,10 @@ class _Walker:
     def _children(self, part: Message, where: str, depth: int) -> None:
         payload = part.get_payload()
         if not isinstance(payload, list):
-            # multipart without a usable boundary: read what is there as text
+            if not str(payload or "").strip():
+                return  # an empty multipart (returned headers of a bounce) hides nothing
+            # multipart-no-boundary-fails-closed: say so, and still read what is there
+            self.add(Unscannable(where, "multipart without a usable boundary"))
             self._body_text(part, where, "text/plain")
             return
         for child in payload:
@@ -168,7 +176,12 @@ class _Walker:
             self.ctx = outer
 
     def _body_text(self, part: Message, where: str, ctype: str) -> None:
-        text = _decoded_text(part)
+        data = _payload_bytes(part)
+        if _decodes_to_noise(part, data):
+            self._noise(part, where, data)
+            return
+        self._inline_attachments(data)
+        text = decode_text(data, part.get_content_charset())
         text = html_to_text(text) if ctype == "text/html" else relabel_text_tables(text)
         armored = _PGP_BLOCK.findall(text)
         if armored:
@@ -181,16 +194,54 @@ class _Walker:
         name = _filename(part)
         where = f"attachment:{name or part.get_content_type()}"
         data = _payload_bytes(part)
+        if part.get_content_maintype() == "text" and _decodes_to_noise(part, data):
+            self._noise(part, where, data)
+            return
         blob = Blob(where, data, name, part.get_content_type())
         for item in extract_blob(blob, self.ctx):
             self.add(item)
 
-    def _smime(self, part: Message, where: str) -> None:
+    def _inline_attachments(self, data: bytes) -> None:
+        """Uuencoded and yEnc blocks in a text body, read as the attachments clients show."""
+        try:
+            blocks = transfer.inline_attachments(data)
+        except transfer.UndecodableError:
+            return  # not a real block: it is read as the text it is
+        for name, content in blocks:
+            blob = Blob(f"attachment:{name}", content, name, "")
+            for item in extract_blob(blob, self.ctx):
+                self.add(item)
+
+    def _noise(self, part: Message, where: str, data: bytes) -> None:
+        """text-noise-fails-closed: a known format hiding as text is read, anything else refused."""
+        blob = Blob(where, data, _filename(part), part.get_content_type())
+        found = choose(blob)
+        if found is not None and found.sniff(data[:SNIFF_BYTES]):
+            for item in extract_blob(blob, self.ctx):
+                self.add(item)
+            return
+        kind = media_kind(Blob(where, data))  # by content only: a name proves nothing
+        if kind is not None:
+            self.add(NotInspected(where, kind))
+            return
+        self.add(Unscannable(where, f"{part.get_content_type()} part decodes to binary data"))
+
+    def _smime(self, part: Message, where: str, depth: int) -> None:
+        """smime-signed-unwrap: the CMS content type decides, not the (forgeable) label."""
         smime_type = collapse_rfc2231_value(part.get_param("smime-type") or "").lower()
-        if smime_type in ("signed-data", "certs-only"):
-            self.add(Unscannable(where, "opaque S/MIME signed data (not readable here)"))
-        else:
+        data = _payload_bytes(part)
+        kind = cms_type(data)
+        if kind == SIGNED or (not kind and smime_type in ("signed-data", "certs-only")):
+            try:
+                inner = signed_content(data)
+            except ValueError as exc:
+                self.add(Unscannable(where, f"opaque S/MIME signed data unreadable: {exc}"))
+                return
+            walk_into(self, inner, f"{where}/signed", depth + 1)
+        elif kind in ("", "enveloped_data", "authenticated_enveloped_data", "encrypted_data"):
             self._encrypted(where, "S/MIME encrypted content")
+        else:
+            self.add(Unscannable(where, f"S/MIME {kind.replace('_', ' ')} is not readable"))
 
     def _encrypted(self, where: str, why: str) -> None:
         self.encrypted_parts += 1
@@ -228,9 +279,12 @@ def _payload_bytes(part: Message) -> bytes:
     return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
 
 
-def _decoded_text(part: Message) -> str:
-    charset = part.get_content_charset()
-    return decode_text(_payload_bytes(part), charset)
+def _decodes_to_noise(part: Message, data: bytes) -> bool:
+    """A transfer-encoded text part that decoded to binary (text-noise-fails-closed)."""
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte in transfer.IDENTITY:
+        return False
+    return decodes_to_binary(data, part.get_content_charset())
 
 
 def walk(raw: bytes, limits: Limits | None = None) -> Extraction:
@@ -276,6 +330,42 @@ def walk_attached(raw: bytes, where: str, ctx: Context) -> list[Result]:
 
 
 def walk_into(
+    walker: _Walker, raw: bytes, where: str, depth: int, parsed: Message | None = None
+) -> None:
+    """The strict reading, then every client reading that means something else (lenient/)."""
+    _walk_one(walker, raw, where, depth, parsed)
+    try:
+        other = readings(raw)
+    except (RecursionError, MemoryError):
+        walker.add(Unscannable(where or "message", "MIME structure too large or deep to read"))
+        return
+    except Exception as exc:  # a bug here must fail closed, not crash the scan
+        why = f"MIME structure unreadable ({type(exc).__name__})"
+        walker.add(Unscannable(where or "message", why))
+        return
+    for note in other.notes:
+        unscannable = Unscannable(_join(where, note.where), note.why)
+        if unscannable not in walker.results:
+            walker.add(unscannable)
+    for text in other.messages:
+        seen = {_key(r) for r in walker.results}
+        start = len(walker.results)
+        _walk_one(walker, text, where, depth)
+        fresh: dict[tuple[str, ...], Result] = {}
+        for item in walker.results[start:]:
+            if _key(item) not in seen:
+                fresh.setdefault(_key(item), item)
+        walker.results[start:] = list(fresh.values())
+
+
+def _key(item: Result) -> tuple[str, ...]:
+    """What makes two readings' results the same: the text, or the place and the reason."""
+    if isinstance(item, TextChunk):
+        return ("text", item.text)
+    return (type(item).__name__, item.where, item.why)
+
+
+def _walk_one(
     walker: _Walker, raw: bytes, where: str, depth: int, parsed: Message | None = None
 ) -> None:
     try:
