@@ -135,9 +135,23 @@ class RelayApp:
             return False
         new, patterns = validated
         try:
-            await self.scanning.reload(self.snapshots.take(new))
+            snapshot = await asyncio.to_thread(self.snapshots.take, new)
+        except OSError as exc:  # our private copy, not the operator's files
+            log.error(
+                "reload failed: cannot copy the accepted pattern files into the relay's "
+                "snapshot folder; keeping the running set",
+                extra={"trigger": trigger, "why": str(exc)},
+            )
+            self.metrics.reloads.labels("failed").inc()
+            return False
+        try:
+            await self.scanning.reload(snapshot)
         except Exception as exc:
-            log.error("reload failed; keeping the running config", extra={"why": str(exc)})
+            log.error(
+                "reload failed: the scan workers did not start with the new set; "
+                "keeping the running set",
+                extra={"trigger": trigger, "why": str(exc)},
+            )
             self.metrics.reloads.labels("failed").inc()
             return False
         self.patterns = patterns
