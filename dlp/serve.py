@@ -15,7 +15,6 @@ import contextlib
 import logging
 import signal
 import socket
-from typing import Any
 
 from dlp import config
 from dlp.act.relay import Hop, Relay
@@ -215,6 +214,14 @@ def run(settings: Settings) -> int:
 
 
 async def _main(settings: Settings) -> int:
+    # Signal handlers go in before anything listens: a SIGHUP sent as soon as the
+    # port opens (a deploy script, `systemctl reload`) must not kill the relay.
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    hup = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, hup.set)
     try:
         app = RelayApp(settings)
         await app.start()
@@ -226,20 +233,18 @@ async def _main(settings: Settings) -> int:
     except (DlpError, OSError, RuntimeError, ValueError) as exc:
         log.error("cannot start", extra={"why": str(exc)})
         return 2
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    reloads: set[asyncio.Task[Any]] = set()
-
-    def on_hup() -> None:
-        task = loop.create_task(app.reload())
-        reloads.add(task)
-        task.add_done_callback(reloads.discard)
-
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    reloader = loop.create_task(_reload_on_hup(app, hup))
     await stop.wait()
     log.info("shutting down: finishing messages in flight")
+    reloader.cancel()
     await review.stop()
     await app.shutdown()
     return 0
+
+
+async def _reload_on_hup(app: RelayApp, hup: asyncio.Event) -> None:
+    """One reload per burst of SIGHUPs (one that arrived during start-up is acted on now)."""
+    while True:
+        await hup.wait()
+        hup.clear()
+        await app.reload()
