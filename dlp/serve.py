@@ -90,6 +90,8 @@ class RelayApp:
             self._http = await serve_http(m.host, m.port, self.metrics, self.healthy)
         self.metrics.up.set(1)
         self.watcher.start()
+        for warning in config.warnings(self.settings):
+            log.warning("config: %s", warning, extra={"source": str(self.settings.source)})
         log.info(
             "listening",
             extra={
