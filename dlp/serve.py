@@ -51,6 +51,7 @@ class RelayApp:
         self.store: QuarantineStore = store or open_store(settings)
         self.metrics = metrics or Metrics()
         self.gate = Gate(settings.relay.max_sessions)
+        self.gate.configure(settings.relay)
         self.gate.on_refused = lambda why: self.metrics.refused_sessions.labels(why).inc()
         self.metrics.sessions.set_function(lambda: len(self.gate.sessions))
         self.hostname = socket.getfqdn()
@@ -160,7 +161,7 @@ class RelayApp:
         if new.relay.listen != self.settings.relay.listen:
             log.warning("relay.listen changed; takes effect after a restart")
         self.settings = new
-        self.gate.max_sessions = new.relay.max_sessions
+        self.gate.configure(new.relay)
         self.metrics.reloads.labels("ok").inc()
         log.info("config reloaded", extra={"source": str(new.source), "trigger": trigger})
         return True
