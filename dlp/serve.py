@@ -122,6 +122,7 @@ class RelayApp:
 
     def _count_patterns(self) -> None:
         modes = [r.mode for r in self.patterns.recognizers]
+        self.metrics.zero_patterns((r.name, r.entity, r.mode) for r in self.patterns.recognizers)
         for mode in ("enforce", "monitor"):
             self.metrics.patterns_loaded.labels(mode).set(modes.count(mode))
 
