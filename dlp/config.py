@@ -230,6 +230,12 @@ class Settings(_Section):
 def warnings(settings: Settings) -> list[str]:
     """Settings that are valid but probably not what the district means (config check, start-up)."""
     out = []
+    if "patterns" not in settings.model_fields_set:
+        out.append(
+            f"patterns: is not set, so the pattern files shipped with dlp are used "
+            f"({settings.patterns}); edits there are lost on upgrade: copy them to "
+            "/etc/dlp/patterns and set patterns: /etc/dlp/patterns"
+        )
     if settings.encryption.subject_tags and not settings.relay.encrypt_next_hop:
         tags = ", ".join(settings.encryption.subject_tags)
         out.append(
@@ -268,7 +274,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
 def _explain(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling against INTERFACES.md)"
+        return "unknown key (check the spelling against the README's Configuration section)"
     if kind == "missing":
         return "required value is missing"
     msg = str(error["msg"])
