@@ -19,9 +19,7 @@ def _unit() -> configparser.SectionProxy:
     return parser["Service"]
 
 
-def test_the_server_config_sets_patterns_and_a_quarantine_the_unit_may_write() -> (
-    None
-):
+def test_the_server_config_sets_patterns_and_a_quarantine_the_unit_may_write() -> None:
     settings = config.load(SERVER_CONFIG)
     assert settings.patterns == Path("/etc/dlp/patterns")
     assert settings.quarantine.url == "sqlite:////var/lib/dlp/quarantine.db"
