@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import importlib
 import itertools
 import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,10 +41,12 @@ _slot: int = -1
 _slots: Any = None  # shared array: [pid, task number] per worker
 
 
-def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any) -> None:
+def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any, parent: int) -> None:
     """Build the scanner once; remember a failure so that tasks report it (not a bare crash)."""
     global _scanner, _init_error, _slot, _slots
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a reload is the parent's business
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with counter.get_lock():
         _slot = counter.value
@@ -51,6 +57,41 @@ def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any) -> 
         _scanner = getattr(importlib.import_module(module), name)(settings)
     except Exception as exc:  # reported by every task of this worker
         _init_error = f"{type(exc).__name__}: {exc}"
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when the relay dies, even by SIGKILL.
+
+    Without it a killed relay leaves its workers (a few hundred MB each) and,
+    through their open pipe, the multiprocessing resource tracker running.
+    Linux's PR_SET_PDEATHSIG does this with no polling, and works even when a
+    stuck regex holds the GIL; it is set through ctypes as the stdlib has no
+    wrapper.  Elsewhere, a thread watches for the parent to change.
+    """
+    libc = _libc()
+    if libc is not None and libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+        if os.getppid() != parent:  # the parent died before the call: nobody will signal us
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _libc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _scan_task(task_no: int, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
@@ -85,10 +126,11 @@ class _Generation:
             max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(settings, factory, self.slots, ctx.Value("i", 0)),
+            initargs=(settings, factory, self.slots, ctx.Value("i", 0), os.getpid()),
         )
         self.settings = settings
         self.killed = False  # we killed a worker on purpose: the others' tasks are innocent
+        self.ready: asyncio.Future[None] | None = None  # workers starting after a rebuild
 
     def pid_running(self, task_no: int) -> int | None:
         for i in range(0, len(self.slots), 2):
@@ -97,13 +139,19 @@ class _Generation:
         return None
 
 
+def _consume(fut: asyncio.Future[None]) -> None:
+    """Mark a warm-up's failure as seen (each waiting message reports it as a 451)."""
+    if not fut.cancelled():
+        fut.exception()
+
+
 class ProcessScanPool:
     """`Scanning` backed by worker processes; `start()` fails loudly if the scanner cannot load."""
 
-    def __init__(self, settings: Settings, factory: str = DEFAULT_FACTORY) -> None:
-        self._factory = factory
+    def __init__(self, settings: Settings, factory: str | None = None) -> None:
+        self._factory = factory or DEFAULT_FACTORY
         self._ctx = mp.get_context("spawn")
-        self._gen = _Generation(settings, factory, self._ctx)
+        self._gen = _Generation(settings, self._factory, self._ctx)
         self._tasks = itertools.count(1)
         self.on_rebuild: Callable[[], None] = lambda: None
 
@@ -124,6 +172,7 @@ class ProcessScanPool:
         for attempt in (1, 2):
             gen = self._gen
             try:
+                await self._ready(gen)
                 return await self._run(gen, raw, sender, recipients)
             except BrokenProcessPool:
                 innocent = gen.killed
@@ -154,11 +203,26 @@ class ProcessScanPool:
         except Exception as exc:
             raise ScanFailed("crash", type(exc).__name__) from None
 
+    async def _ready(self, gen: _Generation) -> None:
+        """Wait for a rebuilt pool's workers to start: a message's deadline is for scanning it,
+        not for starting Python and spaCy again (seconds on a busy machine)."""
+        if gen.ready is None:
+            return
+        try:
+            await asyncio.shield(gen.ready)
+        except (BrokenProcessPool, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # the new workers could not start: the message waits (451)
+            raise ScanFailed("crash", f"scan workers did not restart: {exc}") from None
+
     def _rebuild(self, broken: _Generation) -> None:
         if self._gen is broken:  # only the first of the messages that saw it rebuilds
             log.warning("scan pool broken; rebuilding")
             broken.executor.shutdown(wait=False, cancel_futures=True)
-            self._gen = _Generation(broken.settings, self._factory, self._ctx)
+            new = _Generation(broken.settings, self._factory, self._ctx)
+            new.ready = asyncio.ensure_future(self._probe(new, timeout=300))
+            new.ready.add_done_callback(_consume)
+            self._gen = new
             self.on_rebuild()
 
     async def reload(self, settings: Settings) -> None:

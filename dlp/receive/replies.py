@@ -41,14 +41,15 @@ def bounced(scan_id: str) -> Reply:
     return Reply(250, "2.0.0", f"Ok: refused by policy, sender notified, scan {scan_id}")
 
 
-def policy_reject(section: str) -> Reply:
-    """Before-queue bounce: the client tells the sender; short and free of sensitive data."""
+def policy_reject(section: str, tag: str | None) -> Reply:
+    """Before-queue bounce: the client tells the sender; short and free of sensitive data.
+
+    `tag` is the subject tag to suggest, None when no encryption gateway would act on it.
+    """
     where = f" (policy section {section})" if section else ""
+    how = f"resend with {tag} in the subject" if tag else "send it encrypted (S/MIME or PGP)"
     return Reply(
-        550,
-        "5.7.1",
-        f"Message refused: sensitive data to outside recipients{where}; "
-        "resend with [secure] in the subject",
+        550, "5.7.1", f"Message refused: sensitive data to outside recipients{where}; {how}"
     )
 
 
@@ -77,6 +78,13 @@ STORE_FAILED = Reply(451, "4.3.0", "Quarantine unavailable, try again later")
 INTERNAL_ERROR = Reply(451, "4.3.0", "Internal error, try again later")
 SHUTTING_DOWN = Reply(421, "4.3.2", "Service shutting down, try again later")
 TOO_BUSY = Reply(421, "4.3.2", "Too many connections, try again later")
+TOO_MANY_FROM_CLIENT = Reply(421, "4.7.0", "Too many connections from your host, try again later")
+IDLE_TIMEOUT = Reply(421, "4.4.2", "Error: timeout exceeded")
+INFLIGHT_FULL = Reply(452, "4.3.1", "Insufficient system resources for that size now, try later")
+INFLIGHT_FULL_DROP = Reply(421, "4.3.1", "Insufficient system resources, try again later")
+TOO_MANY_RCPTS = Reply(452, "4.5.3", "Too many recipients")
+BAD_SENDER_SYNTAX = Reply(501, "5.1.7", "Bad sender address syntax")
+BAD_RCPT_SYNTAX = Reply(501, "5.1.3", "Bad recipient address syntax")
 LOOP = Reply(554, "5.4.6", "Mail loop detected: message already scanned too often")
 TOO_BIG = Reply(552, "5.3.4", "Message size exceeds fixed maximum message size")
 BAD_PARAM = Reply(501, "5.5.4", "Invalid DSN parameter")
