@@ -27,6 +27,44 @@ CASES: dict[str, tuple[str, Builder]] = {
         lambda: placements.pdf_embedded(placements.pdf_form_field(), "form.pdf"),
     ),
     "pdf properties": ("notes.pdf", placements.pdf_properties),
+    **{
+        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_story(kind))
+        for kind in ("header", "footer", "footnotes", "endnotes", "comments")
+    },
+    **{
+        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_inline(kind))
+        for kind in (
+            "tracked insertion",
+            "content control",
+            "block content control",
+            "smart tag",
+            "simple field",
+            "merge field result",
+            "nested table",
+            "text box",
+        )
+    },
+    **{
+        f"docx altChunk {kind}": ("notes.docx", lambda kind=kind: placements.docx_alt_chunk(kind))
+        for kind in ("html", "mht")
+    },
+    **{
+        f"docx {kind}": (f"notes.{kind}", lambda kind=kind: placements.docx_variant(kind))
+        for kind in ("docm", "dotx", "dotm", "strict")
+    },
+    **{
+        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_python_docx(kind))
+        for kind in (
+            "even-page header",
+            "first-page header",
+            "footer",
+            "title",
+            "subject",
+            "comments",
+            "keywords",
+            "author",
+        )
+    },
 }
 
 
