@@ -8,6 +8,8 @@ raw XML zipped by hand where the library cannot write that part.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 
 from .make import STUDENT
 
@@ -245,3 +247,141 @@ def docx_python_docx(kind: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def rewrite(data: bytes, name: str, change: Callable[[str], str]) -> bytes:
+    """The zip with one member's text changed (for parts the writer cannot produce)."""
+    import zipfile
+
+    from .make import zip_of
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members[name] = change(members[name].decode()).encode()
+    return zip_of(members)
+
+
+def _book_bytes(book: object) -> bytes:
+    out = io.BytesIO()
+    book.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def xlsx_placement(kind: str) -> bytes:
+    """The record in one place of a workbook other than a plain cell value."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Period", "Count"])
+    sheet.append(["1", 3])
+    if kind == "cell comment":
+        sheet["B2"].comment = Comment(STUDENT, "RO")
+    elif kind in ("oddHeader", "evenHeader", "firstHeader", "oddFooter"):
+        getattr(sheet, kind).center.text = STUDENT
+    elif kind == "formula without cached value":
+        sheet["C2"] = f'="{STUDENT}"'
+    elif kind in ("chart title", "text box"):
+        chart = BarChart()
+        chart.title = STUDENT if kind == "chart title" else "Counts"
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        sheet.add_chart(chart, "E2")
+    elif kind in ("title", "subject", "description", "keywords", "creator"):
+        setattr(book.properties, kind, STUDENT)
+    elif kind == "cached string result":
+        sheet["C2"] = "=CONCAT(Z9)"
+    data = _book_bytes(book)
+    if kind == "cached string result":
+        data = rewrite(data, "xl/worksheets/sheet1.xml", lambda x: re.sub(
+            r'<c r="C2"([^>]*)><f>CONCAT\(Z9\)</f><v\s*/?>(?:</v>)?',
+            f'<c r="C2" t="str"><f>CONCAT(Z9)</f><v>{STUDENT}</v>', x))  # fmt: skip
+    if kind == "text box":
+        a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        box = (
+            "<twoCellAnchor><from><col>1</col><colOff>0</colOff><row>9</row><rowOff>0</rowOff>"
+            "</from><to><col>6</col><colOff>0</colOff><row>14</row><rowOff>0</rowOff></to><sp>"
+            '<nvSpPr><cNvPr id="9" name="TextBox 1"/><cNvSpPr txBox="1"/></nvSpPr><spPr/>'
+            f'<txBody><a:bodyPr xmlns:a="{a}"/><a:p xmlns:a="{a}"><a:r><a:t>{STUDENT}</a:t>'
+            "</a:r></a:p></txBody></sp><clientData/></twoCellAnchor>"
+        )
+        data = rewrite(data, "xl/drawings/drawing1.xml", lambda x: x.replace(
+            "</wsDr>", box + "</wsDr>"))  # fmt: skip
+    return data
+
+
+def xlsx_variant(kind: str) -> bytes:
+    """The record in a cell of a Strict, macro-enabled or template workbook."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Notes"])
+    sheet.append([STUDENT])
+    data = _book_bytes(book)
+    if kind == "strict":
+        import zipfile
+
+        from .make import zip_of
+
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zip_of({n: _to_strict(zf.read(n)) for n in zf.namelist()})
+    main = {
+        "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    }[kind]
+    sheet_main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    return rewrite(data, "[Content_Types].xml", lambda x: x.replace(sheet_main, main))
+
+
+def pptx_placement(kind: str) -> bytes:
+    """The record on a slide layout or master, in a chart title, or in the properties."""
+    import pptx as python_pptx
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    deck = python_pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    if kind in ("layout", "master"):
+        box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1))
+        box.text_frame.text = STUDENT
+        target = slide.slide_layout if kind == "layout" else slide.slide_layout.slide_master
+        target.shapes._spTree.append(box._element)
+    elif kind == "chart title":
+        data = CategoryChartData()
+        data.categories = ["P1", "P2"]
+        data.add_series("Count", (3, 4))
+        frame = slide.shapes.add_chart(
+            XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(6), Inches(4), data
+        )
+        chart = frame.chart  # type: ignore[attr-defined]
+        chart.has_title = True
+        chart.chart_title.text_frame.text = STUDENT
+    else:
+        setattr(deck.core_properties, kind, STUDENT)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def pptx_variant(kind: str) -> bytes:
+    """The record on a slide of a macro-enabled deck, a template or a slide show."""
+    import pptx as python_pptx
+    from pptx.util import Inches
+
+    deck = python_pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text_frame.text = STUDENT
+    out = io.BytesIO()
+    deck.save(out)
+    main = {
+        "pptm": "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+        "potx": "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
+        "ppsx": "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
+    }[kind]
+    plain = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+    return rewrite(out.getvalue(), "[Content_Types].xml", lambda x: x.replace(plain, main))
