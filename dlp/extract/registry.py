@@ -118,4 +118,5 @@ def _counted(chunk: TextChunk, ctx: Context) -> list[Result]:
         return [chunk]
     limit = ctx.budget.limits.max_text_chars
     cut: list[Result] = [replace(chunk, text=chunk.text[:fits])] if fits else []
-    return [*cut, Unscannable(chunk.where, f"text cut off at the {limit:,}-character limit")]
+    why = f"text cut off by size limit ({limit:,} characters per message)"
+    return [*cut, Unscannable(chunk.where, why)]

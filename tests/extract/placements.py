@@ -385,3 +385,161 @@ def pptx_variant(kind: str) -> bytes:
     }[kind]
     plain = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
     return rewrite(out.getvalue(), "[Content_Types].xml", lambda x: x.replace(plain, main))
+
+
+# --- OpenDocument (odfpy) -------------------------------------------------------------
+
+
+def _odf_save(doc: object) -> bytes:
+    out = io.BytesIO()
+    doc.write(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def odt_placement(kind: str) -> bytes:
+    """The record in a page header/footer, a footnote, an annotation, a chart or a property."""
+    from odf import chart, dc, draw, meta, office, opendocument, style, text
+
+    doc = opendocument.OpenDocumentText()
+    para = text.P(text="Progress report, see note.")
+    doc.text.addElement(para)
+    if kind in ("header", "footer", "header-left", "footer-first"):
+        layout = style.PageLayout(name="pm1")
+        doc.automaticstyles.addElement(layout)
+        master = style.MasterPage(name="Standard", pagelayoutname=layout)
+        kinds = {"header": style.Header, "footer": style.Footer,
+                 "header-left": style.HeaderLeft, "footer-first": style.Footer}  # fmt: skip
+        element = kinds[kind]()
+        element.addElement(text.P(text=STUDENT))
+        master.addElement(element)
+        doc.masterstyles.addElement(master)
+    elif kind in ("footnote", "endnote"):
+        note = text.Note(id="n1", noteclass=kind)
+        note.addElement(text.NoteCitation(text="1"))
+        body = text.NoteBody()
+        body.addElement(text.P(text=STUDENT))
+        note.addElement(body)
+        para.addElement(note)
+    elif kind == "annotation":
+        note = office.Annotation()
+        note.addElement(dc.Creator(text="R. Okafor"))
+        note.addElement(text.P(text=STUDENT))
+        para.addElement(note)
+    elif kind == "chart":
+        graph = opendocument.OpenDocumentChart()
+        body = chart.Chart(width="8cm", height="6cm", attributes={"class": "chart:bar"})
+        title = chart.Title()
+        title.addElement(text.P(text=STUDENT))
+        body.addElement(title)
+        graph.chart.addElement(body)
+        frame = draw.Frame(width="8cm", height="6cm", anchortype="paragraph")
+        frame.addElement(draw.Object(href=doc.addObject(graph)))
+        para.addElement(frame)
+    else:
+        element = {"title": dc.Title, "subject": dc.Subject, "description": dc.Description,
+                   "keyword": meta.Keyword}[kind](text=STUDENT)  # fmt: skip
+        doc.meta.addElement(element)
+    return _odf_save(doc)
+
+
+def ods_placement(kind: str) -> bytes:
+    """The record in a cell comment or a page header of a spreadsheet."""
+    from odf import office, opendocument, style, table, text
+
+    doc = opendocument.OpenDocumentSpreadsheet()
+    sheet = table.Table(name="Counts")
+    row = table.TableRow()
+    cell = table.TableCell(valuetype="float", value="3")
+    cell.addElement(text.P(text="3"))
+    if kind == "cell comment":
+        note = office.Annotation()
+        note.addElement(text.P(text=STUDENT))
+        cell.addElement(note)
+    else:
+        layout = style.PageLayout(name="pm1")
+        doc.automaticstyles.addElement(layout)
+        master = style.MasterPage(name="Default", pagelayoutname=layout)
+        header = style.Header()
+        header.addElement(text.P(text=STUDENT))
+        master.addElement(header)
+        doc.masterstyles.addElement(master)
+    row.addElement(cell)
+    sheet.addElement(row)
+    doc.spreadsheet.addElement(sheet)
+    return _odf_save(doc)
+
+
+def odp_placement(kind: str) -> bytes:
+    """The record in a slide's speaker notes or on a master page."""
+    from odf import draw, opendocument, presentation, style, text
+
+    doc = opendocument.OpenDocumentPresentation()
+    layout = style.PageLayout(name="pm1")
+    doc.automaticstyles.addElement(layout)
+    master = style.MasterPage(name="Default", pagelayoutname=layout)
+    doc.masterstyles.addElement(master)
+    page = draw.Page(name="p1", masterpagename=master)
+    frame = draw.Frame(width="20cm", height="5cm", x="1cm", y="1cm")
+    box = draw.TextBox()
+    box.addElement(text.P(text="Case review"))
+    frame.addElement(box)
+    page.addElement(frame)
+    holder = draw.Frame(width="20cm", height="5cm", x="1cm", y="1cm")
+    inner = draw.TextBox()
+    inner.addElement(text.P(text=STUDENT))
+    holder.addElement(inner)
+    if kind == "notes":
+        notes = presentation.Notes()
+        notes.addElement(holder)
+        page.addElement(notes)
+    else:
+        master.addElement(holder)
+    doc.presentation.addElement(page)
+    return _odf_save(doc)
+
+
+def odt_legacy(kind: str) -> bytes:
+    """An .odt with a Basic macro library or an old DOCTYPE in its content."""
+    import zipfile
+
+    from .make import odf, zip_of
+
+    with zipfile.ZipFile(io.BytesIO(odf("odt"))) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    doctype = b'<!DOCTYPE office:document-content PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "office.dtd">'  # noqa: E501
+    if kind == "basic macro":
+        members["Basic/Standard/Module1.xml"] = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC '
+            b'"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n<script:module '
+            b'xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+            b'script:language="StarBasic">Sub Main\nEnd Sub</script:module>'
+        )
+    else:
+        head, rest = members["content.xml"].split(b"?>", 1)
+        members["content.xml"] = head + b"?>" + doctype + rest
+    return zip_of(members)
+
+
+# --- RTF (written by hand: the format is text) ---------------------------------------
+
+
+def rtf_placement(kind: str) -> bytes:
+    """The record in a header, footer, footnote, annotation, text box or the document info."""
+    record = STUDENT.encode()
+    inner = {
+        "header": b"{\\header\\pard " + record + b"\\par}",
+        "footer": b"{\\footerr\\pard " + record + b"\\par}",
+        "footnote": b"See note.{\\super\\chftn}{\\footnote\\pard\\plain{\\super\\chftn} "
+        + record + b"}",
+        "annotation": b"Reviewed{\\*\\atnid RO}{\\*\\atnauthor Okafor}\\chatn{\\*\\annotation"
+        b"{\\*\\atndate 0}\\pard " + record + b"}",
+        "text box": b"{\\shp{\\*\\shpinst\\shpleft0\\shptop0{\\sp{\\sn shapeType}{\\sv 202}}"
+        b"{\\shptxt\\pard " + record + b"\\par}}}",
+        "info title": b"{\\info{\\title " + record + b"}{\\author R. Okafor}}",
+        "unicode": STUDENT.replace("Jacob Martinez", "Jos\\u233?\\u-10179?\\u-8704? "
+        "Mart\\u237?nez").encode(),
+    }[kind]  # fmt: skip
+    return (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}"
+        b"{\\colortbl;\\red0\\green0\\blue0;}\\f0\\fs22 Progress notes\\par " + inner + b"\\par}"
+    )

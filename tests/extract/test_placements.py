@@ -55,6 +55,14 @@ CASES: dict[str, tuple[str, Builder]] = {
     **_family("pptx", "deck.pptx", placements.pptx_placement,
               "layout, master, chart title, subject, title, comments"),
     **_family("pptx", "deck.{kind}", placements.pptx_variant, "pptm, potx, ppsx"),
+    **_family("odt", "notes.odt", placements.odt_placement,
+              "header, footer, header-left, footnote, endnote, annotation, chart, title, "
+              "subject, description, keyword"),
+    **_family("ods", "counts.ods", placements.ods_placement, "cell comment, page header"),
+    **_family("odp", "deck.odp", placements.odp_placement, "notes, master page"),
+    **_family("odt", "notes.odt", placements.odt_legacy, "basic macro, doctype"),
+    **_family("rtf", "notes.rtf", placements.rtf_placement,
+              "header, footer, footnote, annotation, text box, info title"),
 }  # fmt: skip
 
 
