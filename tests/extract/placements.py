@@ -543,3 +543,56 @@ def rtf_placement(kind: str) -> bytes:
         b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}"
         b"{\\colortbl;\\red0\\green0\\blue0;}\\f0\\fs22 Progress notes\\par " + inner + b"\\par}"
     )
+
+
+# --- Older and odder formats ------------------------------------------------------------
+
+
+def word6(text: str = STUDENT) -> bytes:
+    """A Word 6/95 file: FIB ident 0xA5DC, nFib 101, text from fcMin to fcMac."""
+    import struct
+
+    from . import cfb
+
+    body = (text + "\r").encode("cp1252")
+    fib = bytearray(0x300)
+    struct.pack_into("<HH", fib, 0, 0xA5DC, 101)
+    struct.pack_into("<II", fib, 0x18, 0x300, 0x300 + len(body))
+    return cfb.build({"WordDocument": bytes(fib) + body})
+
+
+def biff4(text: str = STUDENT) -> bytes:
+    """An Excel 4.0 worksheet: a bare BIFF4 stream (BOF, one LABEL cell, EOF)."""
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    label = text.encode("cp1252")
+    return (
+        record(0x0409, struct.pack("<HHH", 0, 0x10, 0))
+        + record(0x0204, struct.pack("<HHHH", 0, 0, 0, len(label)) + label)
+        + record(0x000A, b"")
+    )
+
+
+def wordml(text: str = STUDENT) -> bytes:
+    """A Word 2003 XML document."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?mso-application progid="Word.Document"?>\n<w:wordDocument xmlns:w="http://schemas.'
+        'microsoft.com/office/word/2003/wordml"><w:body><w:p><w:r><w:t>Progress notes</w:t></w:r>'
+        f"</w:p><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:wordDocument>"
+    ).encode()
+
+
+def docx_with_emf_preview() -> bytes:
+    """A .docx carrying a 2 MB, highly compressible EMF picture (as Office writes them)."""
+    import zipfile
+
+    from .make import docx, zip_of
+
+    with zipfile.ZipFile(io.BytesIO(docx())) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["word/media/image1.emf"] = b"\x01\x00\x00\x00" + b"\x00" * (2 * 1024 * 1024)
+    return zip_of(members)
