@@ -95,7 +95,7 @@ def _word6_text(wd: bytes, flags: int) -> str:
 
 
 def _ppt_text(ole: olefile.OleFileIO) -> str:
-    """PowerPoint 97+ text atoms (MS-PPT TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8)."""
+    """PowerPoint 97+ text atoms (MS-PPT TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8, CString)."""
     data = ole.openstream("PowerPoint Document").read()
     pos, texts = 0, []
     while pos + 8 <= len(data):
@@ -104,7 +104,7 @@ def _ppt_text(ole: olefile.OleFileIO) -> str:
             pos += 8
             continue
         body = data[pos + 8 : pos + 8 + rec_len]
-        if rec_type == 0x0FA0:
+        if rec_type in (0x0FA0, 0x0FBA):  # TextCharsAtom; CString (comments, link names)
             texts.append(body.decode("utf-16-le", errors="replace"))
         elif rec_type == 0x0FA8:
             texts.append(body.decode("cp1252", errors="replace"))
