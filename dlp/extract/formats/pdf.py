@@ -27,7 +27,7 @@ from typing import Any
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 
-from dlp.extract.base import Blob, Context, Item, UnscannableError
+from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
 from dlp.extract.registry import register
 from dlp.model import NotInspected, TextChunk, Unscannable
 
@@ -147,8 +147,14 @@ class PdfExtractor:
         )
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        items: list[Item] = []
         with _PDFIUM:
-            items = list(self._read(blob, ctx))
+            try:
+                items.extend(self._read(blob, ctx))
+            except LimitExceeded as exc:  # the pages read before the limit are still scanned
+                yield from items
+                yield Unscannable(blob.where, str(exc))
+                return
         yield from items
         yield from _forms_and_annotations(blob, ctx)
 
@@ -156,13 +162,18 @@ class PdfExtractor:
         doc = open_pdf(blob.data)
         try:
             failed, textless, texts = 0, [], []
-            for page in pages(doc, ctx):
-                if page is None:
-                    failed += 1
-                elif page.text:
-                    texts.append(page.text)
-                else:
-                    textless.append(page.number)
+            try:
+                for page in pages(doc, ctx):
+                    if page is None:
+                        failed += 1
+                    elif page.text:
+                        texts.append(page.text)
+                    else:
+                        textless.append(page.number)
+            except LimitExceeded:
+                if texts:
+                    yield TextChunk(blob.where, "\n".join(texts))
+                raise
             meta = _metadata(doc)
             if texts or meta:
                 yield TextChunk(blob.where, "\n".join([*texts, meta]).strip())
