@@ -190,11 +190,12 @@ class OleExtractor:
             if "encryptedpackage" in top or "encryptioninfo" in top:
                 raise UnscannableError("password-protected Office document (encrypted)")
             if "workbook" in top or "book" in top:
-                yield from read_xls(blob, ctx)
-                if "workbook" in top:
-                    extra = biff_text(ole.openstream("Workbook").read())
-                    if extra:
-                        yield TextChunk(f"{blob.where}#objects", extra)
+                stream = ole.openstream("Workbook").read() if "workbook" in top else b""
+                if not stream or has_worksheet(stream):  # cells: xlrd; a chart object: none
+                    yield from read_xls(blob, ctx)
+                extra = biff_text(stream)
+                if extra:
+                    yield TextChunk(f"{blob.where}#objects", extra)
             elif "worddocument" in top:
                 yield from self._text(blob, ole, "Word document (.doc)", _doc_text)
             elif "powerpoint document" in top:

@@ -100,6 +100,27 @@ def _attachments(doc: pdfium.PdfDocument, blob: Blob, ctx: Context) -> Iterator[
         yield Blob(f"{blob.where}/{name}", data, name)
 
 
+def _pypdf_text(blob: Blob, ctx: Context) -> Iterator[Item]:
+    """The page text through pypdf, for a file PDFium could not open; else corrupt."""
+    try:
+        reader = PdfReader(io.BytesIO(blob.data), strict=False)
+        texts = []
+        for page in reader.pages:
+            ctx.check_time()
+            texts.append(page.extract_text() or "")
+    except LimitExceeded:
+        raise
+    except Exception as exc:
+        raise UnscannableError("corrupt or truncated PDF") from exc
+    text = "\n".join(t for t in texts if t.strip())
+    if not texts:
+        raise UnscannableError("corrupt or truncated PDF")
+    if text:
+        yield TextChunk(blob.where, text)
+    else:
+        yield from textless_pages(blob, list(range(1, len(texts) + 1)), len(texts))
+
+
 def _value(obj: Any) -> str:
     if isinstance(obj, list):
         return ", ".join(_value(v) for v in obj)
@@ -138,7 +159,8 @@ class PdfExtractor:
     name = "PDF"
 
     def sniff(self, head: bytes) -> bool:
-        return b"%PDF-" in head[:1024]  # the spec tolerates junk before the header
+        # the spec tolerates junk before the header; a Mac EMF picture embeds a PDF inside
+        return b"%PDF-" in head[:1024] and head[40:44] != b" EMF"
 
     def accepts(self, blob: Blob) -> bool:
         return blob.extension == "pdf" or blob.content_type in (
@@ -159,7 +181,13 @@ class PdfExtractor:
         yield from _forms_and_annotations(blob, ctx)
 
     def _read(self, blob: Blob, ctx: Context) -> Iterator[Item]:
-        doc = open_pdf(blob.data)
+        try:
+            doc = open_pdf(blob.data)
+        except UnscannableError as exc:
+            if "password" in str(exc):
+                raise
+            yield from _pypdf_text(blob, ctx)  # PDFium refuses some files pypdf repairs
+            return
         try:
             failed, textless, texts = 0, [], []
             try:
