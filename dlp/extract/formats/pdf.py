@@ -72,8 +72,14 @@ def pages(doc: pdfium.PdfDocument, ctx: Context) -> Iterator[Page | None]:
         yield Page(index + 1, text if text.strip() else "")
 
 
-def textless_pages(blob: Blob, numbers: list[int], total: int) -> Iterator[Item]:
-    """Pages without a text layer (scans): listed as not inspected."""
+def textless_pages(
+    blob: Blob, doc: pdfium.PdfDocument | None, numbers: list[int], total: int
+) -> Iterator[Item]:
+    """Pages without a text layer (scans): listed as not inspected.
+
+    The one place such pages go, with the open document (None when PDFium could
+    not open it) so that they can be rendered from it and read another way.
+    """
     if not numbers:
         return
     if len(numbers) == total:
@@ -118,7 +124,7 @@ def _pypdf_text(blob: Blob, ctx: Context) -> Iterator[Item]:
     if text:
         yield TextChunk(blob.where, text)
     else:
-        yield from textless_pages(blob, list(range(1, len(texts) + 1)), len(texts))
+        yield from textless_pages(blob, None, list(range(1, len(texts) + 1)), len(texts))
 
 
 def _value(obj: Any) -> str:
@@ -210,7 +216,7 @@ class PdfExtractor:
             if truncated or not len(doc) or failed:
                 yield Unscannable(blob.where, "corrupt or truncated PDF")
             else:
-                yield from textless_pages(blob, textless, len(doc))
+                yield from textless_pages(blob, doc, textless, len(doc))
         finally:
             doc.close()
 
