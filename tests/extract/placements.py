@@ -655,3 +655,18 @@ def pptx_alternate_content(text: str = STUDENT) -> bytes:
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def ppt_with_embedded_workbook(inner: bytes) -> bytes:
+    """A PowerPoint 97 stream holding one compressed ExOleObjStg record (an embedded OLE file)."""
+    import struct
+    import zlib
+
+    from . import cfb
+
+    atom_text = "Chart review".encode("utf-16-le")
+    atom = struct.pack("<HHI", 0, 0x0FA0, len(atom_text)) + atom_text
+    packed = struct.pack("<I", len(inner)) + zlib.compress(inner)
+    storage = struct.pack("<HHI", 0x10, 0x1011, len(packed)) + packed
+    body = atom + storage
+    return cfb.build({"PowerPoint Document": struct.pack("<HHI", 0x0F, 0x03E8, len(body)) + body})

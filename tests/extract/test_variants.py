@@ -102,3 +102,9 @@ def test_slide_text_inside_alternate_content_is_read() -> None:
 def test_slide_tables_are_not_repeated_as_prose() -> None:
     out = run(make.pptx(), "review.pptx")
     assert out.text.count("7654321") == 1
+
+
+def test_object_embedded_in_a_legacy_presentation_is_read() -> None:
+    data = placements.ppt_with_embedded_workbook(placements.xls_text_box())
+    out = run(data, "review.ppt")
+    assert_record(out.text)
