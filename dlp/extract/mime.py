@@ -198,8 +198,8 @@ class _Walker:
             self._noise(part, where, data)
             return
         blob = Blob(where, data, name, part.get_content_type())
-        for item in extract_blob(blob, self.ctx):
-            self.add(item)
+        # the registry has counted (and if need be cut) its text against the budget
+        self.results.extend(extract_blob(blob, self.ctx))
 
     def _inline_attachments(self, data: bytes) -> None:
         """Uuencoded and yEnc blocks in a text body, read as the attachments clients show."""

@@ -9,7 +9,7 @@ import pytest
 
 from dlp.model import ChunkKind
 
-from . import make
+from . import make, placements
 from .conftest import run
 
 RECORD = ("Jacob Martinez", "1234567", "03/14/2012")
@@ -42,7 +42,8 @@ def test_docx_paragraphs_tables_headers_and_footers_are_read() -> None:
 
 def test_xlsx_every_sheet_is_a_table_with_values_as_displayed() -> None:
     out = run(make.xlsx(), "caseload.xlsx")
-    assert [c.kind for c in out.chunks] == [ChunkKind.TABLE, ChunkKind.TABLE]
+    sheets = [c.kind for c in out.chunks if "#properties" not in c.where]
+    assert sheets == [ChunkKind.TABLE, ChunkKind.TABLE]
     assert "Name: Jacob Martinez | Student ID: 1234567 | DOB: 03/14/2012" in out.text
     assert "Student ID: 0000042" in out.text  # the 0000000 number format keeps its zeros
     assert "Guardian: Rosa Martinez | Phone: (555) 201-3344" in out.text
@@ -138,3 +139,28 @@ def test_attached_eml_inside_a_zip_is_read() -> None:
     eml = b"From: a@b.org\nTo: c@d.org\nSubject: IEP\n\n" + make.STUDENT.encode() + b"\n"
     out = run(make.zip_of({"fwd.eml": eml}), "mail.zip")
     assert_record(out.text)
+
+
+def test_rtf_unicode_escapes_pair_their_surrogates() -> None:
+    out = run(placements.rtf_placement("unicode"), "notes.rtf")
+    assert "José\U0001f600 Martínez" in out.text
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in out.text)
+
+
+def test_rtf_lone_surrogate_becomes_a_replacement_character() -> None:
+    out = run(b"{\\rtf1\\ansi Jacob\\u-10179? Martinez\\par}", "notes.rtf")
+    assert out.text.strip() == "Jacob\ufffd Martinez"
+
+
+def test_opendocument_note_is_read_apart_from_the_word_it_follows() -> None:
+    out = run(placements.odt_placement("footnote"), "notes.odt")
+    assert "note. " in out.text and "note.1" not in out.text
+    assert "Student ID 1234567" in out.text
+
+
+def test_rtf_hex_escapes_follow_the_font_charset() -> None:
+    source = (
+        b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fswiss\\fcharset0 Arial;}"
+        b"{\\f1\\fswiss\\fcharset204 Arial;}}\\f0 Name: {\\f1 \\'c8\\'e2\\'e0\\'ed} Caf\\'e9\\par}"
+    )
+    assert run(source, "notes.rtf").text.strip() == "Name: Иван Café"

@@ -109,7 +109,7 @@ def test_time_limit_per_attachment() -> None:
 def test_text_limit_cuts_and_says_so() -> None:
     out = run(make.docx(), "iep.docx", limits=Limits(max_text_chars=40))
     assert len(out.text) <= 40
-    assert "text cut off at the 40-character limit" in out.reasons
+    assert "text cut off by size limit (40 characters per message)" in out.reasons
 
 
 @pytest.mark.parametrize(
@@ -122,8 +122,7 @@ def test_billion_laughs_in_docx_is_refused(data: bytes) -> None:
     out = run(data, "laughs.docx")
     assert time.monotonic() - started < 2
     assert out.reasons == (
-        "Word document part word/document.xml declares an XML DTD or entities "
-        "(refused: XML entity attack)"
+        "Word document part word/document.xml declares XML entities (refused: XML entity attack)"
     )
 
 
@@ -139,6 +138,44 @@ def test_entity_attack_in_opendocument_is_refused() -> None:
     parts["content.xml"] = bombs.LAUGHS + parts["content.xml"].split(b"?>", 1)[1]
     out = run(make.zip_of(parts, zipfile.ZIP_STORED), "roster.ods")
     assert out.reasons == (
-        "OpenDocument file part content.xml declares an XML DTD or entities "
-        "(refused: XML entity attack)"
+        "OpenDocument file part content.xml declares XML entities (refused: XML entity attack)"
     )
+
+
+def test_pdf_over_the_time_limit_is_unscannable_with_the_limit() -> None:
+    out = run(make.pdf(), "report.pdf", limits=Limits(attachment_seconds=1e-9))
+    assert out.reasons == "extraction took longer than 1e-09 s"
+
+
+def _mail_with(data: bytes, filename: str, ctype: str = "text/plain") -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "t@westpark.k12.ca.us", "p@gmail.com", "Notes"
+    msg.set_content("See attached.")
+    main, sub = ctype.split("/")
+    msg.add_attachment(data, maintype=main, subtype=sub, filename=filename)
+    return msg.as_bytes()
+
+
+def test_attachment_text_is_counted_once_against_the_message_budget() -> None:
+    from dlp.extract.mime import walk
+
+    text = "Attendance note. " * 40  # 680 characters: fits a 1,000 budget once, not twice
+    result = walk(_mail_with(text.encode(), "notes.txt"), Limits(max_text_chars=1000))
+    assert not result.unscannable
+    assert text.strip() in "".join(c.text for c in result.chunks)
+
+
+def test_archive_over_the_budget_keeps_what_fits_and_says_it_was_cut() -> None:
+    from dlp.extract.mime import walk
+
+    first, second = b"a" * 600, b"b" * 600
+    data = make.zip_of({"one.txt": first, "two.txt": second})
+    msg = _mail_with(data, "notes.zip", "application/zip")
+    result = walk(msg, Limits(max_text_chars=1000))
+    text = "".join(c.text for c in result.chunks if "notes.zip" in c.where)
+    assert "a" * 600 in text and 0 < text.count("b") < 600
+    assert [u.why for u in result.unscannable] == [
+        "text cut off by size limit (1,000 characters per message)"
+    ]
