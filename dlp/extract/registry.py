@@ -8,7 +8,6 @@ into `Unscannable`; it never takes down the scan of the rest of the message.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -74,7 +73,7 @@ def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
     """Yield the text of a blob and of everything inside it, depth first."""
     if not ctx.deadline:
         ctx = Context(
-            ctx.budget, ctx.depth, time.monotonic() + ctx.budget.limits.attachment_seconds
+            ctx.budget, ctx.depth, ctx.budget.clock() + ctx.budget.limits.attachment_seconds
         )
     extractor = choose(blob)
     if extractor is None:
