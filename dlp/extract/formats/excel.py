@@ -1,27 +1,36 @@
-"""Excel workbooks: .xlsx/.xlsm with openpyxl, legacy .xls with xlrd.
+"""Excel workbooks: .xlsx/.xlsm/.xltx with openpyxl, .xlsb with pyxlsb, .xls with xlrd.
 
-Both are the maintained pure-Python readers for their format (MIT/BSD).
+Each is the maintained pure-Python reader for its format (MIT/BSD/Apache).
 openpyxl runs `read_only` (streaming, constant memory) and `data_only` (cached
 formula results, never formulas).  Every sheet becomes a table through
 `table_chunk`, and every cell is rendered as a person sees it in Excel: a
 student ID stored as 1234567.0 reads "1234567", a zero-padded ID keeps its
 zeros, a date cell reads as a date, because that is what detection matches.
+Beyond the cells: print headers and footers and formula texts (a formula with
+no cached value still shows its string literals) are pulled from each sheet's
+XML, and comments, text boxes, charts and properties come from
+`ooxml.side_parts`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 
 import openpyxl
+import pyxlsb
 import xlrd
 
 from dlp.extract.base import Blob, Context, Item, UnscannableError
+from dlp.extract.formats.ooxml import normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.zipfamily import register_reader
 from dlp.extract.table import table_chunk
+from dlp.model import TextChunk
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _DIGIT_MASK = re.compile(r"^[0#?\- ()]*0[0#?\- ()]*$")
@@ -81,10 +90,62 @@ def _apply_mask(number: int, fmt: str) -> str:
     return "".join(next(it) if c in "0#?" else c for c in fmt)
 
 
+_SHEET_EXTRAS = re.compile(
+    rb"<(?:\w+:)?(f|oddHeader|evenHeader|firstHeader|oddFooter|evenFooter|firstFooter)"
+    rb"(?:\s[^>]*)?>([^<]+)</"
+)
+_HEADER_CODES = re.compile(r'&(?:"[^"]*"|K[0-9A-Fa-f]{6}|\d+|[A-Za-z&])')
+_SHEET_PART = re.compile(r"^xl/(?:worksheets|dialogsheets|macrosheets)/[^/]+\.(?:xml|bin)$", re.I)
+
+
+def sheet_extras(zf: zipfile.ZipFile, ctx: Context) -> Iterator[tuple[str, str]]:
+    """(part, text) of each sheet's print headers/footers and formulas."""
+    for info in zf.infolist():
+        if not _SHEET_PART.match(info.filename) or not info.filename.endswith(".xml"):
+            continue
+        ctx.check_time()
+        lines = []
+        for kind, raw in _SHEET_EXTRAS.findall(zf.read(info)):
+            text = html.unescape(raw.decode("utf-8", "replace"))
+            if kind != b"f":
+                text = " ".join(_HEADER_CODES.sub(" ", text).split())
+            lines.append(text)
+        if lines:
+            yield info.filename, "\n".join(lines)
+
+
+def _extras(zf: zipfile.ZipFile, where: str, ctx: Context) -> Iterator[Item]:
+    for part, text in sheet_extras(zf, ctx):
+        yield TextChunk(f"{where}#{part}", text)
+    sheets = [i.filename for i in zf.infolist() if _SHEET_PART.match(i.filename)]
+    yield from side_parts(zf, where, [*sheets, "xl/sharedStrings.xml", "xl/workbook.xml"], ctx)
+    yield from package_members(zf, where)
+
+
 def read_xlsx(blob: Blob, ctx: Context) -> Iterator[Item]:
-    vet_document(blob.data, ctx, "Excel workbook")
+    zf = vet_document(blob.data, ctx, "Excel workbook")
+    yield from _xlsx_cells(normalised(blob.data), blob.where, ctx)
+    yield from _extras(zf, blob.where, ctx)
+
+
+def read_xlsb(blob: Blob, ctx: Context) -> Iterator[Item]:
+    """Binary workbooks: cell values with pyxlsb, the XML side parts as for .xlsx."""
+    zf = vet_document(blob.data, ctx, "Excel binary workbook")
+    with pyxlsb.open_workbook(io.BytesIO(blob.data)) as book:
+        for name in book.sheets:
+            with book.get_sheet(name) as sheet:
+                rows: list[list[str]] = []
+                for n, row in enumerate(sheet.rows(sparse=True)):
+                    if n % 500 == 0:
+                        ctx.check_time()
+                    rows.append([display(cell.v) for cell in row])
+            yield table_chunk(f"{blob.where}#{name}", rows)
+    yield from _extras(zf, blob.where, ctx)
+
+
+def _xlsx_cells(data: bytes, where: str, ctx: Context) -> Iterator[Item]:
     book = openpyxl.load_workbook(
-        io.BytesIO(blob.data), read_only=True, data_only=True, keep_links=False
+        io.BytesIO(data), read_only=True, data_only=True, keep_links=False
     )
     try:
         for sheet in book.worksheets:
@@ -96,7 +157,7 @@ def read_xlsx(blob: Blob, ctx: Context) -> Iterator[Item]:
                 if n % 500 == 0:
                     ctx.check_time()
                 rows.append([display(c.value, getattr(c, "number_format", "General")) for c in row])
-            yield table_chunk(f"{blob.where}#{sheet.title}", rows)
+            yield table_chunk(f"{where}#{sheet.title}", rows)
     finally:
         book.close()
 
@@ -128,7 +189,12 @@ def _xls_fmt(book: xlrd.book.Book, cell: xlrd.sheet.Cell) -> str:
 def read_xls(blob: Blob, ctx: Context) -> Iterator[Item]:
     """Legacy BIFF workbooks; called by the OLE dispatcher (see `ole.py`)."""
     try:
-        book = xlrd.open_workbook(file_contents=blob.data, formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(
+            file_contents=blob.data,
+            formatting_info=True,
+            on_demand=True,
+            logfile=io.StringIO(),  # xlrd prints warnings to stdout by default
+        )
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise UnscannableError("password-protected Excel workbook (.xls)") from exc
@@ -148,3 +214,4 @@ def read_xls(blob: Blob, ctx: Context) -> Iterator[Item]:
 
 
 register_reader("xlsx", "Excel workbook", read_xlsx)
+register_reader("xlsb", "Excel binary workbook", read_xlsb)

@@ -1,7 +1,9 @@
-"""PowerPoint .pptx with python-pptx (MIT, maintained, lxml with entities off).
+"""PowerPoint .pptx (and .pptm/.potx/.ppsx, Strict) with python-pptx (MIT, maintained).
 
 Every slide's text frames (inside groups too), its tables (as tables) and its
-speaker notes: notes are where a presenter writes the student's name.
+speaker notes: notes are where a presenter writes the student's name.  Slide
+layouts and masters, charts, SmartArt, comments and document properties come
+from `ooxml.side_parts`; embedded files and pictures are members.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 
 from dlp.extract.base import Blob, Context, Item
+from dlp.extract.formats.ooxml import normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
 from dlp.extract.formats.zipfamily import register_reader
@@ -30,8 +33,9 @@ def _shapes(shapes: Iterable[BaseShape]) -> Iterator[BaseShape]:
 
 
 def read_pptx(blob: Blob, ctx: Context) -> Iterator[Item]:
-    vet_document(blob.data, ctx, "PowerPoint presentation")
-    deck = pptx.Presentation(io.BytesIO(blob.data))
+    zf = vet_document(blob.data, ctx, "PowerPoint presentation")
+    deck = pptx.Presentation(io.BytesIO(normalised(blob.data)))
+    read: list[str] = []
     for number, slide in enumerate(deck.slides, 1):
         ctx.check_time()
         where = f"{blob.where}#slide{number}"
@@ -43,11 +47,15 @@ def read_pptx(blob: Blob, ctx: Context) -> Iterator[Item]:
             elif getattr(shape, "has_table", False) and shape.has_table:
                 rows = [[cell.text.strip() for cell in row.cells] for row in shape.table.rows]
                 yield render_table(where, rows)
+        read.append(str(slide.part.partname))
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
             lines.append(slide.notes_slide.notes_text_frame.text)
+            read.append(str(slide.notes_slide.part.partname))
         text = "\n".join(line for line in lines if line.strip())
         if text:
             yield TextChunk(where, text)
+    yield from side_parts(zf, blob.where, read, ctx)
+    yield from package_members(zf, blob.where)
 
 
 register_reader("pptx", "PowerPoint presentation", read_pptx)

@@ -1,24 +1,32 @@
-"""Word .docx with python-docx (MIT, maintained, lxml with entities off).
+"""Word .docx (and .docm/.dotx/.dotm, Strict) with python-docx (MIT, maintained).
 
-Body paragraphs and tables are read in document order, then text boxes,
-headers and footers.  Tables that are forms ("Student Name | Jacob Martinez")
-are read as "label: value" lines; tables with a header row go through
-`table_chunk` so that "Student ID" labels every cell under it.
+The body is read in document order, with paragraph text taken from every run a
+person sees: inside tracked insertions (and deletions, still in the file),
+smart tags, content controls, hyperlinks and field results (a mail-merge
+result is a plain run between the field's separator and end).  Tables that
+are forms ("Student Name | Jacob Martinez") are read as "label: value" lines;
+tables with a header row go through `table_chunk` so that "Student ID" labels
+every cell under it; a nested table's text stays in its cell.  Text boxes,
+headers and footers of every kind, footnotes, endnotes, comments, charts and
+document properties come from `ooxml.side_parts`; altChunk parts (HTML, MHT,
+RTF, another .docx) and embedded files are members the registry reads.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import docx
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from dlp.extract.base import Blob, Context, Item
+from dlp.extract.formats.ooxml import local, normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.zipfamily import register_reader
 from dlp.extract.table import table_chunk
@@ -29,6 +37,31 @@ _HEADERISH = re.compile(
     r"status|teacher|period|course|class|program|ssid)\b",
     re.I,
 )
+_SKIPPED = {"txbxContent", "instrText", "delInstrText", "Fallback"}  # boxes are read apart
+_REL_ID = qn("r:id")
+
+
+def run_text(element: etree._Element) -> str:
+    """The visible text under a paragraph (or a cell), in order; text boxes skipped."""
+    out: list[str] = []
+    _collect(element, out)
+    return "".join(out)
+
+
+def _collect(element: etree._Element, out: list[str]) -> None:
+    for child in element:
+        name = local(child.tag)
+        if name in ("t", "delText"):
+            out.append(child.text or "")
+        elif name == "tab":
+            out.append("\t")
+        elif name in ("br", "cr"):
+            out.append("\n")
+        elif name == "p" and out:
+            out.append("\n")
+            _collect(child, out)
+        elif name not in _SKIPPED:
+            _collect(child, out)
 
 
 def table_rows(table: Table) -> list[list[str]]:
@@ -41,7 +74,7 @@ def table_rows(table: Table) -> list[list[str]]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
+            cells.append(run_text(cell._tc).strip())
         rows.append(cells)
     return rows
 
@@ -63,44 +96,57 @@ def render_table(where: str, rows: list[list[str]]) -> Item:
     return table_chunk(where, rows)
 
 
-def _body_items(doc: Document, where: str, ctx: Context) -> Iterator[Item]:
-    prose: list[str] = []
-    for n, child in enumerate(doc.element.body.iterchildren()):
-        if n % 200 == 0:
-            ctx.check_time()
-        if child.tag == qn("w:p"):
-            prose.append(Paragraph(child, doc).text)
-        elif child.tag == qn("w:tbl"):
-            if any(prose):
-                yield TextChunk(where, "\n".join(prose))
-            prose = []
-            yield render_table(where, table_rows(Table(child, doc)))
-        else:  # content controls, custom XML: their text, unlabelled
-            prose.append(" ".join(t.text or "" for t in child.iter(qn("w:t"))))
-    boxes = doc.element.body.iter(qn("w:txbxContent"))
-    prose.extend(" ".join(t.text or "" for t in box.iter(qn("w:t"))) for box in boxes)
-    if any(prose):
-        yield TextChunk(where, "\n".join(prose))
+class _Body:
+    """One walk over the body's block elements, prose gathered between tables."""
 
+    def __init__(self, doc: Document, where: str, ctx: Context) -> None:
+        self.doc, self.where, self.ctx = doc, where, ctx
+        self.prose: list[str] = []
+        self.seen = 0
 
-def _header_footer_text(doc: Document) -> Iterable[str]:
-    for section in doc.sections:
-        for part in (section.header, section.footer, section.first_page_header,
-                     section.first_page_footer):  # fmt: skip
-            if part.is_linked_to_previous:
-                continue
-            yield from (p.text for p in part.paragraphs)
-            for table in part.tables:
-                yield from (" | ".join(row) for row in table_rows(table))
+    def blocks(self, parent: etree._Element) -> Iterator[Item]:
+        for child in parent:
+            self.seen += 1
+            if self.seen % 200 == 0:
+                self.ctx.check_time()
+            name = local(child.tag)
+            if name == "p":
+                self.prose.append(run_text(child))
+            elif name == "tbl":
+                yield from self.flush()
+                yield render_table(self.where, table_rows(Table(child, self.doc)))
+            elif name in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+                yield from self.blocks(child)  # block-level wrappers: their blocks, in order
+            elif name == "altChunk":
+                yield from self.alt_chunk(child)
+            elif name != "sectPr":
+                self.prose.append(run_text(child))
+
+    def flush(self) -> Iterator[Item]:
+        if any(p.strip() for p in self.prose):
+            yield TextChunk(self.where, "\n".join(self.prose))
+        self.prose = []
+
+    def alt_chunk(self, element: etree._Element) -> Iterator[Item]:
+        """Imported content (HTML, MHT, RTF, .docx) kept as its own part: a member."""
+        part = self.doc.part.related_parts.get(element.get(_REL_ID, ""))
+        if part is None:
+            return
+        name = posixpath.basename(str(part.partname))
+        yield Blob(f"{self.where}/{name}", part.blob, name, part.content_type)
 
 
 def read_docx(blob: Blob, ctx: Context) -> Iterator[Item]:
-    vet_document(blob.data, ctx, "Word document")
-    doc = docx.Document(io.BytesIO(blob.data))
-    yield from _body_items(doc, blob.where, ctx)
-    extra = [t for t in _header_footer_text(doc) if t.strip()]
-    if extra:
-        yield TextChunk(blob.where, "\n".join(extra))
+    zf = vet_document(blob.data, ctx, "Word document")
+    data = normalised(blob.data)
+    doc = docx.Document(io.BytesIO(data))
+    body = _Body(doc, blob.where, ctx)
+    yield from body.blocks(doc.element.body)
+    boxes = doc.element.body.iter(qn("w:txbxContent"))
+    body.prose.extend(run_text(box) for box in boxes)
+    yield from body.flush()
+    yield from side_parts(zf, blob.where, [str(doc.part.partname)], ctx)
+    yield from package_members(zf, blob.where)
 
 
 register_reader("docx", "Word document", read_docx)

@@ -26,9 +26,11 @@ _SKIPPED = ("__MACOSX/",)  # macOS resource forks: metadata, never the document
 # kind → (description for reasons, reader); readers register themselves below.
 _READERS: dict[str, tuple[str, Reader]] = {}
 _EXTENSION_KINDS = {
-    "docx": "docx", "docm": "docx", "dotx": "docx", "xlsx": "xlsx", "xlsm": "xlsx",
-    "xltx": "xlsx", "pptx": "pptx", "pptm": "pptx", "ppsx": "pptx", "odt": "odt",
-    "ods": "ods", "odp": "odp", "ott": "odt", "zip": "zip",
+    "docx": "docx", "docm": "docx", "dotx": "docx", "dotm": "docx", "xlsx": "xlsx",
+    "xlsm": "xlsx", "xltx": "xlsx", "xltm": "xlsx", "xlsb": "xlsb", "pptx": "pptx",
+    "pptm": "pptx", "ppsx": "pptx", "ppsm": "pptx", "potx": "pptx", "potm": "pptx",
+    "odt": "odt", "ods": "ods", "odp": "odp", "ott": "odt", "ots": "ods", "otp": "odp",
+    "zip": "zip",
 }  # fmt: skip
 _TYPE_KINDS = (
     ("wordprocessingml", "docx"), ("spreadsheetml", "xlsx"), ("presentationml", "pptx"),
@@ -38,8 +40,11 @@ _TYPE_KINDS = (
 _ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.text-template": "odt",
+    b"application/vnd.oasis.opendocument.text-master": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.spreadsheet-template": "ods",
     b"application/vnd.oasis.opendocument.presentation": "odp",
+    b"application/vnd.oasis.opendocument.presentation-template": "odp",
 }
 
 
@@ -49,10 +54,10 @@ def register_reader(kind: str, description: str, reader: Reader) -> None:
 
 
 def classify(data: bytes) -> str | None:
-    """'docx', 'xlsx', 'pptx', 'odt', 'ods', 'odp' or 'zip'; None if not a readable zip."""
+    """'docx', 'xlsx', 'xlsb', 'pptx', 'odt', 'ods', 'odp' or 'zip'; None if not a zip."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
+        names = {name.lower() for name in zf.namelist()}
         if "mimetype" in names:
             info = zf.getinfo("mimetype")
             if info.file_size < 200 and not info.flag_bits & 1:
@@ -63,7 +68,9 @@ def classify(data: bytes) -> str | None:
         return None
     except (RuntimeError, NotImplementedError):  # encrypted or odd mimetype member
         return "zip"
-    if "[Content_Types].xml" in names:
+    if "[content_types].xml" in names:
+        if "xl/workbook.bin" in names:
+            return "xlsb"
         for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
             if any(n.startswith(prefix) for n in names):
                 return kind
