@@ -20,6 +20,7 @@ from dlp.extract.base import Blob, Context, Item
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
 from dlp.extract.formats.zipfamily import register_reader
+from dlp.extract.ocr import embedded
 from dlp.extract.table import table_chunk
 from dlp.model import TextChunk
 
@@ -75,6 +76,7 @@ def _text_items(node: Node, where: str, ctx: Context, lines: list[str]) -> Itera
 
 def read_odf(blob: Blob, ctx: Context) -> Iterator[Item]:
     vet_document(blob.data, ctx, "OpenDocument file")
+    yield from embedded.pictures(blob, ctx, "OpenDocument file")  # scans pasted in: read by OCR
     doc = opendocument.load(io.BytesIO(blob.data))
     if getattr(doc, "spreadsheet", None) is not None:
         for n, sheet in enumerate(doc.spreadsheet.getElementsByType(_table_class())):

@@ -28,8 +28,9 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from dlp.extract.base import Blob, Context, Item, UnscannableError
+from dlp.extract.ocr.pdfpages import ocr_pages
 from dlp.extract.registry import register
-from dlp.model import NotInspected, TextChunk, Unscannable
+from dlp.model import TextChunk, Unscannable
 
 # pypdf logs every repair of a malformed file; a mail filter sees many, and says so itself.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -72,15 +73,9 @@ def pages(doc: pdfium.PdfDocument, ctx: Context) -> Iterator[Page | None]:
         yield Page(index + 1, text if text.strip() else "")
 
 
-def textless_pages(blob: Blob, numbers: list[int], total: int) -> Iterator[Item]:
-    """Pages without a text layer (scans): listed as not inspected."""
-    if not numbers:
-        return
-    if len(numbers) == total:
-        yield NotInspected(blob.where, "PDF without a text layer (scanned image)")
-    else:
-        listed = ", ".join(str(n) for n in numbers[:20]) + (" ..." if len(numbers) > 20 else "")
-        yield NotInspected(blob.where, f"PDF pages without a text layer: {listed}")
+def textless_pages(blob: Blob, numbers: list[int], total: int, ctx: Context) -> Iterator[Item]:
+    """Pages without a text layer (scans): read by OCR, or listed as not inspected."""
+    yield from ocr_pages(blob.data, blob.where, numbers, total, ctx)
 
 
 def _metadata(doc: pdfium.PdfDocument) -> str:
@@ -171,7 +166,7 @@ class PdfExtractor:
             if truncated or not len(doc) or failed:
                 yield Unscannable(blob.where, "corrupt or truncated PDF")
             else:
-                yield from textless_pages(blob, textless, len(doc))
+                yield from textless_pages(blob, textless, len(doc), ctx)
         finally:
             doc.close()
 

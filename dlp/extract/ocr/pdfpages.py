@@ -2,9 +2,8 @@
 
 pypdfium2 (Apache-2.0/BSD, maintained, wheels bundle Google's PDFium, the
 renderer in Chrome) draws the page; poppler's `pdftoppm` would mean another
-program and temporary files.  Only pages whose own text is (almost) empty are
-rendered: a page of real text is read from its text layer, and a scan with a
-copier's one-line stamp on it still counts as a scan.
+program and temporary files.  Only pages whose text layer is empty are
+rendered: a page of real text is read from its text layer.
 """
 
 from __future__ import annotations
@@ -22,22 +21,18 @@ from dlp.extract.ocr.reader import ocr_page, off_reason
 from dlp.model import NotInspected, Unscannable
 
 RENDER_DPI = 200  # Tesseract reads 10-point type well from ~200 dpi up
-SPARSE_CHARS = 30  # a page with less text than this (a page number, a stamp) gets OCR
 
 
-def needs_ocr(page_text: str) -> bool:
-    """True when a page's text layer is empty or too thin to be the page's content."""
-    return sum(not c.isspace() for c in page_text) < SPARSE_CHARS
-
-
-def ocr_pages(data: bytes, where: str, pages: Sequence[int], ctx: Context) -> Iterator[Item]:
-    """OCR the given pages (0-based) of a PDF; say why when they cannot be read."""
-    if not pages:
+def ocr_pages(
+    data: bytes, where: str, numbers: Sequence[int], total: int, ctx: Context
+) -> Iterator[Item]:
+    """OCR the given pages (1-based, of `total`) of a PDF; say why when they cannot be read."""
+    if not numbers:
         return
     settings = ctx.budget.limits.ocr
     off = off_reason(settings)
     if off:
-        yield NotInspected(where, f"{len(pages)} PDF page(s) without a text layer: {off}")
+        yield NotInspected(where, f"{_which(numbers, total)}: {off}")
         return
     try:
         doc = pdfium.PdfDocument(data)
@@ -45,18 +40,25 @@ def ocr_pages(data: bytes, where: str, pages: Sequence[int], ctx: Context) -> It
         yield Unscannable(where, "PDF pages without a text layer could not be rendered")
         return
     try:
-        for count, index in enumerate(pages):
+        for count, number in enumerate(numbers):
             if count >= settings.max_pages:
                 yield Unscannable(where, f"more than {settings.max_pages} pages need OCR")
                 return
             ctx.check_time()
-            key = cache.key(data, index, settings.languages)
-            render = functools.partial(_render, doc, index)
-            found = ocr_page(render, key, f"{where}#page{index + 1}", ctx)
+            key = cache.key(data, number, settings.languages)
+            render = functools.partial(_render, doc, number - 1)
+            found = ocr_page(render, key, f"{where}#page{number}", ctx)
             if found is not None:
                 yield found
     finally:
         doc.close()
+
+
+def _which(numbers: Sequence[int], total: int) -> str:
+    if len(numbers) == total:
+        return "PDF without a text layer (scanned image)"
+    listed = ", ".join(str(n) for n in numbers[:20]) + (" ..." if len(numbers) > 20 else "")
+    return f"PDF pages without a text layer ({listed})"
 
 
 def _render(doc: pdfium.PdfDocument, index: int) -> Image.Image:
