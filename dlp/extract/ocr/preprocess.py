@@ -26,6 +26,7 @@ def prepare(image: Image.Image) -> Image.Image:
     page = _grey(image)
     page = _resized(page)
     page = ImageOps.autocontrast(page, cutoff=1)
+    page = page.filter(ImageFilter.MedianFilter(3))  # speckle from copiers and sensors
     page = deskew(page)
     if _midtone_share(page) > MIDTONE_SHARE:
         page = local_threshold(page)
