@@ -74,8 +74,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_config_check(args: argparse.Namespace) -> int:
     settings = config.load(args.file)
     from dlp.detect.patterns import load_patterns
+    from dlp.extract.ocr.engine import describe as describe_ocr
 
     patterns = load_patterns(settings.patterns)
+    ocr_on, ocr_line = describe_ocr(settings.extraction.ocr.settings())
     summary = {
         "config": str(settings.source),
         "district": settings.district.name,
@@ -84,12 +86,15 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         "patterns": str(settings.patterns),
         "recognizers": len(patterns.recognizers),
         "mode": settings.policy.mode,
+        "ocr": ocr_on,
+        "ocr_detail": ocr_line,
     }
     if args.json:
         print(json.dumps(summary))
     else:
         count = len(patterns.recognizers)
         print(f"{settings.source}: OK ({count} recognizers, mode {settings.policy.mode})")
+        print(ocr_line)
     return EXIT_OK
 
 

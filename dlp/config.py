@@ -9,6 +9,7 @@ are resolved against the config file's folder.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -122,14 +123,18 @@ class ExtractionSection(_Section):
     attachment_seconds: float = Field(10, gt=0)
     ocr: OcrSection = OcrSection()
 
-    def limits(self) -> Limits:
+    def limits(self, message_timeout: float | None = None) -> Limits:
+        """The limits for one message; OCR gets at most half of the relay's deadline."""
+        ocr = self.ocr.settings()
+        if message_timeout is not None and ocr.message_seconds > message_timeout / 2:
+            ocr = replace(ocr, message_seconds=message_timeout / 2)
         return Limits(
             max_depth=self.max_depth,
             max_members=self.max_members,
             max_expanded_bytes=int(self.max_expanded_mb * MB),
             max_ratio=self.max_ratio,
             attachment_seconds=self.attachment_seconds,
-            ocr=self.ocr.settings(),
+            ocr=ocr,
         )
 
 

@@ -91,6 +91,7 @@ class RelayApp:
             self._http = await serve_http(m.host, m.port, self.metrics, self.healthy)
         self.metrics.up.set(1)
         self.watcher.start()
+        await self._log_ocr()
         log.info(
             "listening",
             extra={
@@ -100,6 +101,13 @@ class RelayApp:
                 "policy_mode": self.settings.policy.mode,
             },
         )
+
+    async def _log_ocr(self) -> None:
+        """Say at start-up whether scans are read: without OCR, images pass as not inspected."""
+        from dlp.extract.ocr.engine import describe
+
+        on, line = await asyncio.to_thread(describe, self.settings.extraction.ocr.settings())
+        (log.info if on else log.warning)(line)
 
     def _protocol(self) -> DlpSMTP:
         relay = self.settings.relay

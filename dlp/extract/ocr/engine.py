@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import pytesseract
 from PIL import Image
 
+from dlp.extract.ocr.limits import OcrSettings
+
 # Tesseract's OpenMP threads fight the other scan workers for the same cores.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -88,3 +90,11 @@ def recognise(image: Image.Image, state: Status, timeout: float) -> str:
             raise OcrTimeout from exc
         raise OcrFailed(str(exc)) from exc
     return str(text)
+
+
+def describe(settings: OcrSettings) -> tuple[bool, str]:
+    """(on, one line) for `dlp config check` and the relay's start-up log."""
+    if not settings.enabled:
+        return False, "OCR off: turned off in the config (extraction.ocr.enabled: false)"
+    state = status(settings.languages)
+    return state.available, state.describe()

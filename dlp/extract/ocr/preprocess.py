@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-WORK_MIN = 1600  # a long side below this is a low-resolution photo or a shrunk scan: enlarge
-WORK_TARGET = 2200  # ...to about this (letter size at ~200 dpi)
+WORK_MIN = 2200  # a long side below this (letter under ~200 dpi) is small for Tesseract: enlarge
+WORK_TARGET = 2600  # ...to about this (letter size at ~240 dpi)
 WORK_MAX = 3400  # larger costs OCR time without reading better (~300 dpi letter)
 MAX_UPSCALE = 3.0
 SKEW_RANGE = 10.0  # degrees either way; more is a photo taken sideways (OSD turns those)
