@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-import zipfile
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -127,26 +126,22 @@ def docx_with_picture(picture: bytes, caption: str = "See the scan below.") -> b
 
 
 def odt_with_picture(picture: bytes) -> bytes:
-    """A minimal OpenDocument text file with the picture in Pictures/."""
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-        ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
-        ' xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2">'
-        "<office:body><office:text><text:p>Scan attached.</text:p>"
-        '<text:p><draw:frame><draw:image xlink:href="Pictures/scan.png"/></draw:frame></text:p>'
-        "</office:text></office:body></office:document-content>"
-    )
+    """An OpenDocument text (written by odfpy) with the picture in Pictures/."""
+    from odf.draw import Frame
+    from odf.draw import Image as DrawImage
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text="Scan attached."))
+    href = doc.addPicture("Pictures/scan.png", "image/png", picture)
+    frame = Frame(width="16cm", height="20cm", anchortype="paragraph")
+    frame.addElement(DrawImage(href=href))
+    para = P()
+    para.addElement(frame)
+    doc.text.addElement(para)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text",
-                    compress_type=zipfile.ZIP_STORED)  # fmt: skip
-        zf.writestr("content.xml", content)
-        zf.writestr("Pictures/scan.png", picture)
-        zf.writestr("META-INF/manifest.xml",
-                    '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
-                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')  # fmt: skip
+    doc.write(out)
     return out.getvalue()
 
 
