@@ -182,8 +182,8 @@ class _Walker:
         where = f"attachment:{name or part.get_content_type()}"
         data = _payload_bytes(part)
         blob = Blob(where, data, name, part.get_content_type())
-        for item in extract_blob(blob, self.ctx):
-            self.add(item)
+        # the registry has counted (and if need be cut) its text against the budget
+        self.results.extend(extract_blob(blob, self.ctx))
 
     def _smime(self, part: Message, where: str) -> None:
         smime_type = collapse_rfc2231_value(part.get_param("smime-type") or "").lower()

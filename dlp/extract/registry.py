@@ -7,7 +7,10 @@ into `Unscannable`; it never takes down the scan of the rest of the message.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -82,15 +85,8 @@ def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
         return
     pending: list[Result] = []
     try:
-        for item in extractor.extract(blob, ctx):
-            ctx.check_time()
-            if isinstance(item, Blob):
-                ctx.budget.add_member()
-                pending.extend(_member(item, ctx))
-            elif isinstance(item, TextChunk):
-                pending.extend(_counted(item, ctx))
-            else:
-                pending.append(item)
+        with _library_output_to_log():
+            _run(extractor, blob, ctx, pending)
     except (UnscannableError, LimitExceeded) as exc:
         pending.append(Unscannable(blob.where, str(exc)))
     except (MemoryError, RecursionError):
@@ -99,6 +95,43 @@ def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
         log.info("extractor %s failed on %s: %s", extractor.name, blob.where, type(exc).__name__)
         pending.append(Unscannable(blob.where, f"corrupt or unreadable {extractor.name}"))
     yield from pending
+
+
+def _run(extractor: Extractor, blob: Blob, ctx: Context, pending: list[Result]) -> None:
+    """Collect the extractor's items into `pending` (kept if it then fails), members
+    recursed into and text counted."""
+    for item in extractor.extract(blob, ctx):
+        ctx.check_time()
+        if isinstance(item, Blob):
+            ctx.budget.add_member()
+            pending.extend(_member(item, ctx))
+        elif isinstance(item, TextChunk):
+            pending.extend(_counted(item, ctx))
+        else:
+            pending.append(item)
+
+
+class _LogStream(io.TextIOBase):
+    """Where a library's print() goes during extraction: the debug log, never stdout."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.debug("library output: %s", text.rstrip())
+        return len(text)
+
+
+@contextlib.contextmanager
+def _library_output_to_log() -> Iterator[None]:
+    """Keep stdout clean (`dlp scan --json` writes there) while libraries run.
+
+    sys.stdout is process-wide, so it is swapped only on the main thread
+    (the CLI, and each relay worker process); other threads leave it alone.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with contextlib.redirect_stdout(_LogStream()):
+        yield
 
 
 def _member(blob: Blob, ctx: Context) -> list[Result]:
@@ -117,4 +150,5 @@ def _counted(chunk: TextChunk, ctx: Context) -> list[Result]:
         return [chunk]
     limit = ctx.budget.limits.max_text_chars
     cut: list[Result] = [replace(chunk, text=chunk.text[:fits])] if fits else []
-    return [*cut, Unscannable(chunk.where, f"text cut off at the {limit:,}-character limit")]
+    why = f"text cut off by size limit ({limit:,} characters per message)"
+    return [*cut, Unscannable(chunk.where, why)]

@@ -8,6 +8,8 @@ raw XML zipped by hand where the library cannot write that part.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 
 from .make import STUDENT
 
@@ -245,3 +247,352 @@ def docx_python_docx(kind: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def rewrite(data: bytes, name: str, change: Callable[[str], str]) -> bytes:
+    """The zip with one member's text changed (for parts the writer cannot produce)."""
+    import zipfile
+
+    from .make import zip_of
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members[name] = change(members[name].decode()).encode()
+    return zip_of(members)
+
+
+def _book_bytes(book: object) -> bytes:
+    out = io.BytesIO()
+    book.save(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def xlsx_placement(kind: str) -> bytes:
+    """The record in one place of a workbook other than a plain cell value."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Period", "Count"])
+    sheet.append(["1", 3])
+    if kind == "cell comment":
+        sheet["B2"].comment = Comment(STUDENT, "RO")
+    elif kind in ("oddHeader", "evenHeader", "firstHeader", "oddFooter"):
+        getattr(sheet, kind).center.text = STUDENT
+    elif kind == "formula without cached value":
+        sheet["C2"] = f'="{STUDENT}"'
+    elif kind in ("chart title", "text box"):
+        chart = BarChart()
+        chart.title = STUDENT if kind == "chart title" else "Counts"
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+        sheet.add_chart(chart, "E2")
+    elif kind in ("title", "subject", "description", "keywords", "creator"):
+        setattr(book.properties, kind, STUDENT)
+    elif kind == "cached string result":
+        sheet["C2"] = "=CONCAT(Z9)"
+    data = _book_bytes(book)
+    if kind == "cached string result":
+        data = rewrite(data, "xl/worksheets/sheet1.xml", lambda x: re.sub(
+            r'<c r="C2"([^>]*)><f>CONCAT\(Z9\)</f><v\s*/?>(?:</v>)?',
+            f'<c r="C2" t="str"><f>CONCAT(Z9)</f><v>{STUDENT}</v>', x))  # fmt: skip
+    if kind == "text box":
+        a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        box = (
+            "<twoCellAnchor><from><col>1</col><colOff>0</colOff><row>9</row><rowOff>0</rowOff>"
+            "</from><to><col>6</col><colOff>0</colOff><row>14</row><rowOff>0</rowOff></to><sp>"
+            '<nvSpPr><cNvPr id="9" name="TextBox 1"/><cNvSpPr txBox="1"/></nvSpPr><spPr/>'
+            f'<txBody><a:bodyPr xmlns:a="{a}"/><a:p xmlns:a="{a}"><a:r><a:t>{STUDENT}</a:t>'
+            "</a:r></a:p></txBody></sp><clientData/></twoCellAnchor>"
+        )
+        data = rewrite(data, "xl/drawings/drawing1.xml", lambda x: x.replace(
+            "</wsDr>", box + "</wsDr>"))  # fmt: skip
+    return data
+
+
+def xlsx_variant(kind: str) -> bytes:
+    """The record in a cell of a Strict, macro-enabled or template workbook."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Notes"])
+    sheet.append([STUDENT])
+    data = _book_bytes(book)
+    if kind == "strict":
+        import zipfile
+
+        from .make import zip_of
+
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return zip_of({n: _to_strict(zf.read(n)) for n in zf.namelist()})
+    main = {
+        "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        "xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    }[kind]
+    sheet_main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    return rewrite(data, "[Content_Types].xml", lambda x: x.replace(sheet_main, main))
+
+
+def pptx_placement(kind: str) -> bytes:
+    """The record on a slide layout or master, in a chart title, or in the properties."""
+    import pptx as python_pptx
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    deck = python_pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    if kind in ("layout", "master"):
+        box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1))
+        box.text_frame.text = STUDENT
+        target = slide.slide_layout if kind == "layout" else slide.slide_layout.slide_master
+        target.shapes._spTree.append(box._element)
+    elif kind == "chart title":
+        data = CategoryChartData()
+        data.categories = ["P1", "P2"]
+        data.add_series("Count", (3, 4))
+        frame = slide.shapes.add_chart(
+            XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(1), Inches(6), Inches(4), data
+        )
+        chart = frame.chart  # type: ignore[attr-defined]
+        chart.has_title = True
+        chart.chart_title.text_frame.text = STUDENT
+    else:
+        setattr(deck.core_properties, kind, STUDENT)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def pptx_variant(kind: str) -> bytes:
+    """The record on a slide of a macro-enabled deck, a template or a slide show."""
+    import pptx as python_pptx
+    from pptx.util import Inches
+
+    deck = python_pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text_frame.text = STUDENT
+    out = io.BytesIO()
+    deck.save(out)
+    main = {
+        "pptm": "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+        "potx": "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml",
+        "ppsx": "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml",
+    }[kind]
+    plain = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+    return rewrite(out.getvalue(), "[Content_Types].xml", lambda x: x.replace(plain, main))
+
+
+# --- OpenDocument (odfpy) -------------------------------------------------------------
+
+
+def _odf_save(doc: object) -> bytes:
+    out = io.BytesIO()
+    doc.write(out)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def odt_placement(kind: str) -> bytes:
+    """The record in a page header/footer, a footnote, an annotation, a chart or a property."""
+    from odf import chart, dc, draw, meta, office, opendocument, style, text
+
+    doc = opendocument.OpenDocumentText()
+    para = text.P(text="Progress report, see note.")
+    doc.text.addElement(para)
+    if kind in ("header", "footer", "header-left", "footer-first"):
+        layout = style.PageLayout(name="pm1")
+        doc.automaticstyles.addElement(layout)
+        master = style.MasterPage(name="Standard", pagelayoutname=layout)
+        kinds = {"header": style.Header, "footer": style.Footer,
+                 "header-left": style.HeaderLeft, "footer-first": style.Footer}  # fmt: skip
+        element = kinds[kind]()
+        element.addElement(text.P(text=STUDENT))
+        master.addElement(element)
+        doc.masterstyles.addElement(master)
+    elif kind in ("footnote", "endnote"):
+        note = text.Note(id="n1", noteclass=kind)
+        note.addElement(text.NoteCitation(text="1"))
+        body = text.NoteBody()
+        body.addElement(text.P(text=STUDENT))
+        note.addElement(body)
+        para.addElement(note)
+    elif kind == "annotation":
+        note = office.Annotation()
+        note.addElement(dc.Creator(text="R. Okafor"))
+        note.addElement(text.P(text=STUDENT))
+        para.addElement(note)
+    elif kind == "chart":
+        graph = opendocument.OpenDocumentChart()
+        body = chart.Chart(width="8cm", height="6cm", attributes={"class": "chart:bar"})
+        title = chart.Title()
+        title.addElement(text.P(text=STUDENT))
+        body.addElement(title)
+        graph.chart.addElement(body)
+        frame = draw.Frame(width="8cm", height="6cm", anchortype="paragraph")
+        frame.addElement(draw.Object(href=doc.addObject(graph)))
+        para.addElement(frame)
+    else:
+        element = {"title": dc.Title, "subject": dc.Subject, "description": dc.Description,
+                   "keyword": meta.Keyword}[kind](text=STUDENT)  # fmt: skip
+        doc.meta.addElement(element)
+    return _odf_save(doc)
+
+
+def ods_placement(kind: str) -> bytes:
+    """The record in a cell comment or a page header of a spreadsheet."""
+    from odf import office, opendocument, style, table, text
+
+    doc = opendocument.OpenDocumentSpreadsheet()
+    sheet = table.Table(name="Counts")
+    row = table.TableRow()
+    cell = table.TableCell(valuetype="float", value="3")
+    cell.addElement(text.P(text="3"))
+    if kind == "cell comment":
+        note = office.Annotation()
+        note.addElement(text.P(text=STUDENT))
+        cell.addElement(note)
+    else:
+        layout = style.PageLayout(name="pm1")
+        doc.automaticstyles.addElement(layout)
+        master = style.MasterPage(name="Default", pagelayoutname=layout)
+        header = style.Header()
+        header.addElement(text.P(text=STUDENT))
+        master.addElement(header)
+        doc.masterstyles.addElement(master)
+    row.addElement(cell)
+    sheet.addElement(row)
+    doc.spreadsheet.addElement(sheet)
+    return _odf_save(doc)
+
+
+def odp_placement(kind: str) -> bytes:
+    """The record in a slide's speaker notes or on a master page."""
+    from odf import draw, opendocument, presentation, style, text
+
+    doc = opendocument.OpenDocumentPresentation()
+    layout = style.PageLayout(name="pm1")
+    doc.automaticstyles.addElement(layout)
+    master = style.MasterPage(name="Default", pagelayoutname=layout)
+    doc.masterstyles.addElement(master)
+    page = draw.Page(name="p1", masterpagename=master)
+    frame = draw.Frame(width="20cm", height="5cm", x="1cm", y="1cm")
+    box = draw.TextBox()
+    box.addElement(text.P(text="Case review"))
+    frame.addElement(box)
+    page.addElement(frame)
+    holder = draw.Frame(width="20cm", height="5cm", x="1cm", y="1cm")
+    inner = draw.TextBox()
+    inner.addElement(text.P(text=STUDENT))
+    holder.addElement(inner)
+    if kind == "notes":
+        notes = presentation.Notes()
+        notes.addElement(holder)
+        page.addElement(notes)
+    else:
+        master.addElement(holder)
+    doc.presentation.addElement(page)
+    return _odf_save(doc)
+
+
+def odt_legacy(kind: str) -> bytes:
+    """An .odt with a Basic macro library or an old DOCTYPE in its content."""
+    import zipfile
+
+    from .make import odf, zip_of
+
+    with zipfile.ZipFile(io.BytesIO(odf("odt"))) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    doctype = b'<!DOCTYPE office:document-content PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "office.dtd">'  # noqa: E501
+    if kind == "basic macro":
+        members["Basic/Standard/Module1.xml"] = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC '
+            b'"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n<script:module '
+            b'xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+            b'script:language="StarBasic">Sub Main\nEnd Sub</script:module>'
+        )
+    else:
+        head, rest = members["content.xml"].split(b"?>", 1)
+        members["content.xml"] = head + b"?>" + doctype + rest
+    return zip_of(members)
+
+
+# --- RTF (written by hand: the format is text) ---------------------------------------
+
+
+def rtf_placement(kind: str) -> bytes:
+    """The record in a header, footer, footnote, annotation, text box or the document info."""
+    record = STUDENT.encode()
+    inner = {
+        "header": b"{\\header\\pard " + record + b"\\par}",
+        "footer": b"{\\footerr\\pard " + record + b"\\par}",
+        "footnote": b"See note.{\\super\\chftn}{\\footnote\\pard\\plain{\\super\\chftn} "
+        + record + b"}",
+        "annotation": b"Reviewed{\\*\\atnid RO}{\\*\\atnauthor Okafor}\\chatn{\\*\\annotation"
+        b"{\\*\\atndate 0}\\pard " + record + b"}",
+        "text box": b"{\\shp{\\*\\shpinst\\shpleft0\\shptop0{\\sp{\\sn shapeType}{\\sv 202}}"
+        b"{\\shptxt\\pard " + record + b"\\par}}}",
+        "info title": b"{\\info{\\title " + record + b"}{\\author R. Okafor}}",
+        "unicode": STUDENT.replace("Jacob Martinez", "Jos\\u233?\\u-10179?\\u-8704? "
+        "Mart\\u237?nez").encode(),
+    }[kind]  # fmt: skip
+    return (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}"
+        b"{\\colortbl;\\red0\\green0\\blue0;}\\f0\\fs22 Progress notes\\par " + inner + b"\\par}"
+    )
+
+
+# --- Older and odder formats ------------------------------------------------------------
+
+
+def word6(text: str = STUDENT) -> bytes:
+    """A Word 6/95 file: FIB ident 0xA5DC, nFib 101, text from fcMin to fcMac."""
+    import struct
+
+    from . import cfb
+
+    body = (text + "\r").encode("cp1252")
+    fib = bytearray(0x300)
+    struct.pack_into("<HH", fib, 0, 0xA5DC, 101)
+    struct.pack_into("<II", fib, 0x18, 0x300, 0x300 + len(body))
+    return cfb.build({"WordDocument": bytes(fib) + body})
+
+
+def biff4(text: str = STUDENT) -> bytes:
+    """An Excel 4.0 worksheet: a bare BIFF4 stream (BOF, one LABEL cell, EOF)."""
+    import struct
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    label = text.encode("cp1252")
+    return (
+        record(0x0409, struct.pack("<HHH", 0, 0x10, 0))
+        + record(0x0204, struct.pack("<HHHH", 0, 0, 0, len(label)) + label)
+        + record(0x000A, b"")
+    )
+
+
+def wordml(text: str = STUDENT) -> bytes:
+    """A Word 2003 XML document."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?mso-application progid="Word.Document"?>\n<w:wordDocument xmlns:w="http://schemas.'
+        'microsoft.com/office/word/2003/wordml"><w:body><w:p><w:r><w:t>Progress notes</w:t></w:r>'
+        f"</w:p><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:wordDocument>"
+    ).encode()
+
+
+def docx_with_emf_preview() -> bytes:
+    """A .docx carrying a 2 MB, highly compressible EMF picture (as Office writes them)."""
+    import zipfile
+
+    from .make import docx, zip_of
+
+    with zipfile.ZipFile(io.BytesIO(docx())) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["word/media/image1.emf"] = b"\x01\x00\x00\x00" + b"\x00" * (2 * 1024 * 1024)
+    return zip_of(members)

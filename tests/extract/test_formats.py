@@ -9,7 +9,7 @@ import pytest
 
 from dlp.model import ChunkKind
 
-from . import make
+from . import make, placements
 from .conftest import run
 
 RECORD = ("Jacob Martinez", "1234567", "03/14/2012")
@@ -139,3 +139,20 @@ def test_attached_eml_inside_a_zip_is_read() -> None:
     eml = b"From: a@b.org\nTo: c@d.org\nSubject: IEP\n\n" + make.STUDENT.encode() + b"\n"
     out = run(make.zip_of({"fwd.eml": eml}), "mail.zip")
     assert_record(out.text)
+
+
+def test_rtf_unicode_escapes_pair_their_surrogates() -> None:
+    out = run(placements.rtf_placement("unicode"), "notes.rtf")
+    assert "José\U0001f600 Martínez" in out.text
+    assert not any(0xD800 <= ord(c) < 0xE000 for c in out.text)
+
+
+def test_rtf_lone_surrogate_becomes_a_replacement_character() -> None:
+    out = run(b"{\\rtf1\\ansi Jacob\\u-10179? Martinez\\par}", "notes.rtf")
+    assert out.text.strip() == "Jacob\ufffd Martinez"
+
+
+def test_opendocument_note_is_read_apart_from_the_word_it_follows() -> None:
+    out = run(placements.odt_placement("footnote"), "notes.odt")
+    assert "note. " in out.text and "note.1" not in out.text
+    assert "Student ID 1234567" in out.text

@@ -17,6 +17,16 @@ from . import make, placements
 
 Builder = Callable[[], bytes]
 
+
+def _family(label: str, filename: str, build: Callable[[str], bytes], kinds: str) -> dict:
+    """Cases `label kind` for each comma-separated kind, built by `build(kind)`."""
+    cases = {}
+    for kind in kinds.split(", "):
+        name = filename.replace("{kind}", kind)
+        cases[f"{label} {kind}"] = (name, lambda kind=kind: build(kind))
+    return cases
+
+
 CASES: dict[str, tuple[str, Builder]] = {
     "pdf form field": ("form.pdf", placements.pdf_form_field),
     "pdf sticky note": ("notes.pdf", lambda: placements.pdf_annotation("note")),
@@ -27,45 +37,33 @@ CASES: dict[str, tuple[str, Builder]] = {
         lambda: placements.pdf_embedded(placements.pdf_form_field(), "form.pdf"),
     ),
     "pdf properties": ("notes.pdf", placements.pdf_properties),
-    **{
-        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_story(kind))
-        for kind in ("header", "footer", "footnotes", "endnotes", "comments")
-    },
-    **{
-        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_inline(kind))
-        for kind in (
-            "tracked insertion",
-            "content control",
-            "block content control",
-            "smart tag",
-            "simple field",
-            "merge field result",
-            "nested table",
-            "text box",
-        )
-    },
-    **{
-        f"docx altChunk {kind}": ("notes.docx", lambda kind=kind: placements.docx_alt_chunk(kind))
-        for kind in ("html", "mht")
-    },
-    **{
-        f"docx {kind}": (f"notes.{kind}", lambda kind=kind: placements.docx_variant(kind))
-        for kind in ("docm", "dotx", "dotm", "strict")
-    },
-    **{
-        f"docx {kind}": ("notes.docx", lambda kind=kind: placements.docx_python_docx(kind))
-        for kind in (
-            "even-page header",
-            "first-page header",
-            "footer",
-            "title",
-            "subject",
-            "comments",
-            "keywords",
-            "author",
-        )
-    },
-}
+    **_family("docx", "notes.docx", placements.docx_story,
+              "header, footer, footnotes, endnotes, comments"),
+    **_family("docx", "notes.docx", placements.docx_inline,
+              "tracked insertion, content control, block content control, smart tag, "
+              "simple field, merge field result, nested table, text box"),
+    **_family("docx altChunk", "notes.docx", placements.docx_alt_chunk, "html, mht"),
+    **_family("docx", "notes.{kind}", placements.docx_variant, "docm, dotx, dotm, strict"),
+    **_family("docx", "notes.docx", placements.docx_python_docx,
+              "even-page header, first-page header, footer, title, subject, comments, "
+              "keywords, author"),
+    **_family("xlsx", "counts.xlsx", placements.xlsx_placement,
+              "cell comment, oddHeader, evenHeader, firstHeader, oddFooter, "
+              "formula without cached value, cached string result, chart title, text box, "
+              "title, subject, description, keywords, creator"),
+    **_family("xlsx", "notes.{kind}", placements.xlsx_variant, "strict, xlsm, xltx"),
+    **_family("pptx", "deck.pptx", placements.pptx_placement,
+              "layout, master, chart title, subject, title, comments"),
+    **_family("pptx", "deck.{kind}", placements.pptx_variant, "pptm, potx, ppsx"),
+    **_family("odt", "notes.odt", placements.odt_placement,
+              "header, footer, header-left, footnote, endnote, annotation, chart, title, "
+              "subject, description, keyword"),
+    **_family("ods", "counts.ods", placements.ods_placement, "cell comment, page header"),
+    **_family("odp", "deck.odp", placements.odp_placement, "notes, master page"),
+    **_family("odt", "notes.odt", placements.odt_legacy, "basic macro, doctype"),
+    **_family("rtf", "notes.rtf", placements.rtf_placement,
+              "header, footer, footnote, annotation, text box, info title"),
+}  # fmt: skip
 
 
 def mail_with(data: bytes, filename: str) -> bytes:

@@ -17,6 +17,7 @@ from dlp.extract.formats import opendoc as opendoc
 from dlp.extract.formats import ole as ole
 from dlp.extract.formats import archives as archives
 from dlp.extract.formats import rtf as rtf
+from dlp.extract.formats import officexml as officexml
 from dlp.extract.formats import eml as eml
 from dlp.extract.formats import html as html
 from dlp.extract.formats import table_text as table_text

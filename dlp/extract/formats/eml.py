@@ -25,12 +25,18 @@ class EmailFileExtractor:
         )
 
     def accepts(self, blob: Blob) -> bool:
-        return blob.extension == "eml" or blob.content_type in ("message/rfc822", "message/global")
+        return blob.extension in ("eml", "mht", "mhtml") or blob.content_type in (
+            "message/rfc822", "message/global", "multipart/related",
+        )  # fmt: skip
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
         from dlp.extract.mime import walk_attached  # the walker imports this package
 
-        yield from walk_attached(blob.data, blob.where, ctx.nested())
+        before = ctx.budget.text_chars
+        results = walk_attached(blob.data, blob.where, ctx.nested())
+        # the inner walk counted its text; the registry counts it again as it passes
+        ctx.budget.text_chars = before
+        yield from results
 
 
 register(EmailFileExtractor())

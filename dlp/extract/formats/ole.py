@@ -39,11 +39,16 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
 def _doc_text(ole: olefile.OleFileIO) -> str:
     """Word 97+ text through the piece table (MS-DOC 2.8.35 Clx, 2.9.177 Pcd)."""
     wd = ole.openstream("WordDocument").read()
-    if len(wd) < 0x1AA or struct.unpack_from("<H", wd, 0)[0] != 0xA5EC:
+    if len(wd) < 0x20 or struct.unpack_from("<H", wd, 0)[0] not in (0xA5EC, 0xA5DC):
         raise UnscannableError("corrupt or unreadable Word document (.doc)")
+    ident, n_fib = struct.unpack_from("<HH", wd, 0)
     flags = struct.unpack_from("<H", wd, 0x0A)[0]
     if flags & 0x0100 or flags & 0x8000:  # fEncrypted, fObfuscated
         raise UnscannableError("password-protected Word document (.doc)")
+    if ident == 0xA5DC or 101 <= n_fib <= 105:  # Word 6.0 / Word 95
+        return _word6_text(wd, flags)
+    if len(wd) < 0x1AA:
+        raise UnscannableError("corrupt or unreadable Word document (.doc)")
     table_name = "1Table" if flags & 0x0200 else "0Table"
     fc_clx, lcb_clx = struct.unpack_from("<II", wd, 0x1A2)
     clx = ole.openstream(table_name).read()[fc_clx : fc_clx + lcb_clx]
@@ -70,6 +75,22 @@ def _doc_text(ole: olefile.OleFileIO) -> str:
         text.replace("\x07", "\t").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
     )
     return _CONTROLS.sub(" ", text)
+
+
+def _word6_text(wd: bytes, flags: int) -> str:
+    """Word 6/95: the text runs from fcMin to fcMac in the file's code page.
+
+    A fast-saved file (fComplex) keeps edits in a piece table whose layout this
+    reader does not follow: refused rather than read in the wrong order.
+    """
+    if flags & 0x0004:
+        raise UnscannableError("Word 6/95 document saved with fast save (not readable)")
+    fc_min, fc_mac = struct.unpack_from("<II", wd, 0x18)
+    if not 0 < fc_min <= fc_mac <= len(wd):
+        raise UnscannableError("corrupt or unreadable Word document (.doc)")
+    text = wd[fc_min:fc_mac].decode("cp1252", errors="replace")
+    text = _FIELD_CODE.sub("", text).replace("\x15", "").replace("\x07", "\t")
+    return _CONTROLS.sub(" ", text.replace("\r", "\n").replace("\x0b", "\n"))
 
 
 def _ppt_text(ole: olefile.OleFileIO) -> str:
@@ -112,17 +133,18 @@ class OleExtractor:
         )
         try:
             ole = olefile.OleFileIO(io.BytesIO(blob.data))
-            top = {entry[0] for entry in ole.listdir(streams=True, storages=True)}
+            # stream names are case-insensitive in the format; writers vary
+            top = {entry[0].lower() for entry in ole.listdir(streams=True, storages=True)}
         except Exception as exc:
             raise UnscannableError(f"corrupt or truncated {declared}") from exc
         try:
-            if "EncryptedPackage" in top:
+            if "encryptedpackage" in top or "encryptioninfo" in top:
                 raise UnscannableError("password-protected Office document (encrypted)")
-            if "Workbook" in top or "Book" in top:
+            if "workbook" in top or "book" in top:
                 yield from read_xls(blob, ctx)
-            elif "WordDocument" in top:
+            elif "worddocument" in top:
                 yield from self._text(blob, ole, "Word document (.doc)", _doc_text)
-            elif "PowerPoint Document" in top:
+            elif "powerpoint document" in top:
                 yield from self._text(blob, ole, "PowerPoint presentation (.ppt)", _ppt_text)
             elif any(name.startswith("__substg1.0_") for name in top):
                 yield from read_msg(blob, ole, ctx)

@@ -10,6 +10,7 @@ the real bytes against the message budget: a header can lie about sizes.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -18,11 +19,18 @@ from dlp.extract.base import MB, Context, LimitExceeded, UnscannableError
 from dlp.extract.formats.safexml import PrologCheck, looks_like_xml
 
 CHUNK = 64 * 1024
+# A picture inside a document (an EMF/WMF preview, a bitmap) can compress far
+# past 100:1 legitimately; it is held to the byte limits only, not the ratio.
+_PICTURE = re.compile(r"\.(?:emf|wmf|emz|wmz|png|bmp|tiff?|jpe?g|gif|svg|pict?)$", re.I)
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... file name length, extra length
 _LOCAL_SIG = b"PK\x03\x04"
 
 
-def open_zip(data: bytes, ctx: Context, what: str) -> zipfile.ZipFile:
+def _ratio_applies(info: zipfile.ZipInfo, document: bool) -> bool:
+    return not (document and _PICTURE.search(info.filename))
+
+
+def open_zip(data: bytes, ctx: Context, what: str, document: bool = False) -> zipfile.ZipFile:
     """A `ZipFile` over `data` that passed every check readable without inflating."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -43,7 +51,10 @@ def open_zip(data: bytes, ctx: Context, what: str) -> zipfile.ZipFile:
             f"(declares {declared / MB:.1f} MB, {max(room, 0) / MB:.1f} MB left)"
         )
     for info in infos:
-        ctx.budget.check_ratio(info.file_size, info.compress_size, f"{what} member {info.filename}")
+        if _ratio_applies(info, document):
+            ctx.budget.check_ratio(
+                info.file_size, info.compress_size, f"{what} member {info.filename}"
+            )
     return zf
 
 
@@ -70,7 +81,7 @@ def _check_layout(
 
 
 def iter_member(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context, what: str
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: Context, what: str, document: bool = False
 ) -> Iterator[bytes]:
     """Inflate one member in bounded chunks, counting real bytes and the ratio."""
     produced = 0
@@ -82,7 +93,8 @@ def iter_member(
                 if produced > info.file_size:
                     raise UnscannableError(f"corrupt {what}: {info.filename} longer than declared")
                 ctx.budget.add_expanded(len(chunk))
-                ctx.budget.check_ratio(produced, info.compress_size, label)
+                if _ratio_applies(info, document):
+                    ctx.budget.check_ratio(produced, info.compress_size, label)
                 ctx.check_time()
                 yield chunk
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
@@ -101,12 +113,12 @@ def vet_document(data: bytes, ctx: Context, what: str) -> zipfile.ZipFile:
     Every part is inflated once within the limits (so the library's own inflating
     cannot be a bomb) and every XML part is refused if it declares a DTD.
     """
-    zf = open_zip(data, ctx, what)
+    zf = open_zip(data, ctx, what, document=True)
     for info in zf.infolist():
         if info.is_dir():
             continue
         check: PrologCheck | None = None
-        for i, chunk in enumerate(iter_member(zf, info, ctx, what)):
+        for i, chunk in enumerate(iter_member(zf, info, ctx, what, document=True)):
             if i == 0 and looks_like_xml(info.filename, chunk[:64]):
                 check = PrologCheck(f"{what} part {info.filename}")
             if check is not None and not check.done:

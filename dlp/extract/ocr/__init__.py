@@ -3,7 +3,8 @@
 `limits` holds the settings and the screening (what is worth reading),
 `engine` runs Tesseract, `preprocess` straightens and cleans a page first,
 `cache` remembers what an image said, `reader` ties them together for one
-image or page, and `pdfpages` / `embedded` find the pages and pictures in
-PDFs and office documents.  This module imports nothing heavy on purpose:
-`dlp.extract.base` imports the settings from `limits`.
+image or page, and `pdfpages` renders PDF pages that have no text layer.
+Pictures inside office documents arrive as member blobs from their readers.
+This module imports nothing heavy on purpose: `dlp.extract.base` imports the
+settings from `limits`.
 """
