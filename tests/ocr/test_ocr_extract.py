@@ -15,9 +15,13 @@ from tests.extract.conftest import run
 from . import documents, scans
 from .conftest import needs_tesseract
 
+# Wall-clock caps far above a page's ~1-3 s: a busy test machine must not turn
+# a page into "OCR stopped" (the caps themselves are tested below).
+PATIENT = OcrSettings(image_seconds=300, message_seconds=600)
+
 
 def limits(**ocr: object) -> Limits:
-    return Limits(ocr=replace(OcrSettings(), **ocr))  # type: ignore[arg-type]
+    return Limits(ocr=replace(PATIENT, **ocr))  # type: ignore[arg-type]
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -34,7 +38,7 @@ def huge_png_header(width: int, height: int) -> bytes:
 @needs_tesseract
 def test_sideways_noisy_scan_is_read_and_labelled_as_ocr() -> None:
     image = scans.noisy(scans.turned(scans.page(documents.IEP), 90))
-    out = run(scans.png(image), "scan.png", "image/png")
+    out = run(scans.png(image), "scan.png", "image/png", limits=limits())
     assert "4829173" in out.text and "Jacob Martinez" in out.text
     assert [c.where for c in out.chunks] == ["attachment:scan.png (OCR)"]
 
@@ -42,7 +46,7 @@ def test_sideways_noisy_scan_is_read_and_labelled_as_ocr() -> None:
 @needs_tesseract
 def test_skewed_blurred_low_resolution_phone_photo_is_read() -> None:
     photo = scans.jpeg(scans.photographed(scans.page(documents.REPORT_CARD)))
-    out = run(photo, "IMG_2231.jpg", "image/jpeg")
+    out = run(photo, "IMG_2231.jpg", "image/jpeg", limits=limits())
     assert "5012846" in out.text and "Emily Chen" in out.text
 
 
@@ -60,7 +64,7 @@ def test_fax_tiff_pages_are_read_up_to_the_page_cap_and_the_rest_is_unscannable(
 
 @needs_tesseract
 def test_image_only_pdf_page_is_rendered_and_read() -> None:
-    out = run(scans.image_pdf([scans.page(documents.CLASS_LIST)]), "classlist.pdf")
+    out = run(scans.image_pdf([scans.page(documents.CLASS_LIST)]), "classlist.pdf", limits=limits())
     assert "Mia Nguyen" in out.text and not out.unscannable
     assert out.chunks[0].where == "attachment:classlist.pdf#page1 (OCR)"
 
@@ -68,10 +72,10 @@ def test_image_only_pdf_page_is_rendered_and_read() -> None:
 @needs_tesseract
 def test_picture_pasted_into_docx_and_odt_is_read() -> None:
     picture = scans.png(scans.page(documents.TRANSCRIPT))
-    docx = run(scans.docx_with_picture(picture), "note.docx")
+    docx = run(scans.docx_with_picture(picture), "note.docx", limits=limits())
     assert "523-71-4498" in docx.text
     assert any(c.where.startswith("attachment:note.docx/word/media/") for c in docx.chunks)
-    odt = run(scans.odt_with_picture(picture), "note.odt")  # same picture: from the cache
+    odt = run(scans.odt_with_picture(picture), "note.odt", limits=limits())  # from the cache
     assert "523-71-4498" in odt.text
     assert "attachment:note.odt/Pictures/scan.png (OCR)" in [c.where for c in odt.chunks]
 
@@ -79,7 +83,7 @@ def test_picture_pasted_into_docx_and_odt_is_read() -> None:
 @needs_tesseract
 def test_inline_cid_image_in_html_mail_is_read() -> None:
     picture = scans.png(scans.page(documents.DIRECT_DEPOSIT))
-    extraction = walk(scans.html_mail_with_inline(picture))
+    extraction = walk(scans.html_mail_with_inline(picture), limits())
     ocr = [c for c in extraction.chunks if c.where.endswith("(OCR)")]
     assert ocr and "614-28-7730" in ocr[0].text
 
@@ -88,9 +92,9 @@ def test_inline_cid_image_in_html_mail_is_read() -> None:
 def test_the_same_image_is_read_once_per_process() -> None:
     picture = scans.png(scans.page(documents.MENU))
     store = cache.shared(OcrSettings().cache_entries)
-    run(picture, "menu.png")
+    run(picture, "menu.png", limits=limits())
     misses = store.misses
-    again = run(picture, "menu-copy.png")
+    again = run(picture, "menu-copy.png", limits=limits())
     assert store.misses == misses and "Lunch Menu" in again.text
 
 
@@ -103,14 +107,14 @@ def test_logo_and_banner_are_not_inspected_without_ocr() -> None:
 
 
 def test_decompression_bomb_is_unscannable_before_decoding() -> None:
-    out = run(huge_png_header(60_000, 60_000), "bomb.png")
+    out = run(huge_png_header(60_000, 60_000), "bomb.png", limits=limits())
     assert out.reasons == "image over the 40 megapixel OCR limit"
     mid = run(huge_png_header(8000, 6000), "big.png", limits=limits(max_megapixels=20))
     assert mid.reasons == "image of 8000x6000 px is over the 20 megapixel OCR limit"
 
 
 def test_corrupt_image_is_unscannable() -> None:
-    out = run(b"\x89PNG\r\n\x1a\n" + bytes(100), "scan.png", "image/png")
+    out = run(b"\x89PNG\r\n\x1a\n" + bytes(100), "scan.png", "image/png", limits=limits())
     assert out.reasons == "corrupt or unsupported image"
 
 

@@ -28,7 +28,9 @@ def test_start_up_log_says_ocr_is_off(start_relay, caplog: pytest.LogCaptureFixt
     reason="Tesseract or fonts-dejavu-core is not installed",
 )
 def test_scan_worker_reads_an_image_and_the_verdict_names_the_ocr_source(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path, {"workers": 1, "message_timeout": 120})
+    settings = load_settings(
+        tmp_path, {"workers": 1, "message_timeout": 240}, extraction={"ocr": {"image_seconds": 100}}
+    )
     raw = scans.mail("Attached.", [("scan.png", scans.png(scans.page(documents.TRANSCRIPT)),
                                     "image/png")])  # fmt: skip
 
