@@ -76,7 +76,10 @@ def reference_text(fmt: str, path: Path) -> tuple[str | None, float]:
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         return "", 60.0
-    return done.stdout.decode("utf-8", "replace"), time.monotonic() - started
+    text = done.stdout.decode("utf-8", "replace")
+    # unrtf prefixes its own banner and statistics with ###: not the document's words
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("###"))
+    return text, time.monotonic() - started
 
 
 def words(text: str) -> set[str]:
@@ -109,9 +112,9 @@ def measure(folder: Path) -> dict[str, Row]:
         theirs = words(ref or "")
         if len(theirs) >= MIN_WORDS:
             row.coverage.append(len(theirs & ours) / len(theirs))
-            if not ours and not out.unscannable:
+            if not out.text.strip() and not out.unscannable:
                 row.silent.append(path.name)
-            elif out.unscannable and not ours:
+            elif out.unscannable and not out.text.strip():
                 row.unscannable_vs_ref.append(f"{path.name} ({out.reasons})")
     return rows
 

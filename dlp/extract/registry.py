@@ -38,7 +38,7 @@ _MEDIA_EXTENSIONS = {
 _MEDIA_MAGIC = (
     (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
     (b"BM", "image"), (b"II*\x00", "image"), (b"MM\x00*", "image"),
-    (b"ID3", "audio"), (b"OggS", "audio"), (b"fLaC", "audio"),
+    (b"ID3", "audio"), (b"OggS", "audio"), (b"fLaC", "audio"), (b"\xd7\xcd\xc6\x9a", "image"),
 )  # fmt: skip
 
 
@@ -64,6 +64,8 @@ def media_kind(blob: Blob) -> str | None:
     for magic, kind in _MEDIA_MAGIC:
         if blob.data.startswith(magic):
             return kind
+    if blob.data[40:44] == b" EMF":  # Windows enhanced metafile (Office picture previews)
+        return "image"
     if blob.data[8:12] in (b"WEBP", b"AVI ", b"WAVE") or blob.data[4:8] == b"ftyp":
         return "image" if blob.data[8:12] == b"WEBP" else "media"
     for prefix in _MEDIA_PREFIXES:

@@ -596,3 +596,42 @@ def docx_with_emf_preview() -> bytes:
         members = {n: zf.read(n) for n in zf.namelist()}
     members["word/media/image1.emf"] = b"\x01\x00\x00\x00" + b"\x00" * (2 * 1024 * 1024)
     return zip_of(members)
+
+
+def xls_text_box(text: str = STUDENT) -> bytes:
+    """The fixture workbook with a text box (a TXO record and its text) added."""
+    import struct
+
+    import olefile
+
+    from .make import FIXTURES
+
+    stream = olefile.OleFileIO(str(FIXTURES / "roster.xls")).openstream("Workbook").read()
+    txo = struct.pack("<HH", 0x01B6, 18) + struct.pack("<HH6xHHI", 0x0212, 0, len(text), 16, 0)
+    chars = b"\x00" + text.encode("cp1252")
+    extra = txo + struct.pack("<HH", 0x003C, len(chars)) + chars
+    from . import cfb
+
+    return cfb.build({"Workbook": stream + extra})
+
+
+def doc_with_embedded_file(inner: bytes, name: str) -> bytes:
+    """A Word 97 file with a packaged file in its ObjectPool (\\x01Ole10Native)."""
+    import struct
+
+    from . import cfb
+    from .make import doc
+
+    source = cfb_streams(doc("Progress notes attached."))
+    header = struct.pack("<H", 2) + name.encode() + b"\0" + b"C:\\" + name.encode() + b"\0"
+    header += b"\0" * 8 + b"C:\\Temp\\" + name.encode() + b"\0" + struct.pack("<I", len(inner))
+    native = header + inner
+    source["ObjectPool/_1700000001/\x01Ole10Native"] = struct.pack("<I", len(native)) + native
+    return cfb.build(source)
+
+
+def cfb_streams(data: bytes) -> dict[str, bytes]:
+    import olefile
+
+    ole = olefile.OleFileIO(data)
+    return {"/".join(e): ole.openstream(e).read() for e in ole.listdir()}

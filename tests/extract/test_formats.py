@@ -156,3 +156,11 @@ def test_opendocument_note_is_read_apart_from_the_word_it_follows() -> None:
     out = run(placements.odt_placement("footnote"), "notes.odt")
     assert "note. " in out.text and "note.1" not in out.text
     assert "Student ID 1234567" in out.text
+
+
+def test_rtf_hex_escapes_follow_the_font_charset() -> None:
+    source = (
+        b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fswiss\\fcharset0 Arial;}"
+        b"{\\f1\\fswiss\\fcharset204 Arial;}}\\f0 Name: {\\f1 \\'c8\\'e2\\'e0\\'ed} Caf\\'e9\\par}"
+    )
+    assert run(source, "notes.rtf").text.strip() == "Name: Иван Café"

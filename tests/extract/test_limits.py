@@ -140,3 +140,8 @@ def test_entity_attack_in_opendocument_is_refused() -> None:
     assert out.reasons == (
         "OpenDocument file part content.xml declares XML entities (refused: XML entity attack)"
     )
+
+
+def test_pdf_over_the_time_limit_is_unscannable_with_the_limit() -> None:
+    out = run(make.pdf(), "report.pdf", limits=Limits(attachment_seconds=1e-9))
+    assert out.reasons == "extraction took longer than 1e-09 s"

@@ -82,3 +82,13 @@ def test_library_warnings_never_reach_the_json_output(tmp_path: Path) -> None:
     )  # fmt: skip
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(lines) == 1 and "WARNING" not in out.stdout, out.stdout[:500]
+
+
+def test_legacy_excel_text_box_is_read() -> None:
+    out = run(placements.xls_text_box(), "roster.xls")
+    assert_record(out.text)
+
+
+def test_file_packaged_in_a_legacy_word_document_is_read() -> None:
+    out = run(placements.doc_with_embedded_file(make.csv_roster(), "roster.csv"), "notes.doc")
+    assert "Student ID: 1234567" in out.text

@@ -26,6 +26,7 @@ import pyxlsb
 import xlrd
 
 from dlp.extract.base import Blob, Context, Item, UnscannableError
+from dlp.extract.formats.biff import biff_text
 from dlp.extract.formats.ooxml import normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.zipfamily import register_reader
@@ -220,7 +221,8 @@ class OldExcelExtractor:
     name = "Excel workbook (BIFF2-4)"
 
     def sniff(self, head: bytes) -> bool:
-        # a BOF record: BIFF2 0x0009, BIFF3 0x0209, BIFF4 0x0409; then its length and version
+        # a BOF record (BIFF2 0x0009, BIFF3 0x0209, BIFF4 0x0409), its length, then the kind
+        # of substream
         return head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:4] in (
             b"\x04\x00", b"\x06\x00",
         ) and head[6:8] in (b"\x10\x00", b"\x20\x00", b"\x40\x00", b"\x00\x01")  # fmt: skip
@@ -230,6 +232,9 @@ class OldExcelExtractor:
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
         yield from read_xls(blob, ctx)
+        extra = biff_text(blob.data)
+        if extra:
+            yield TextChunk(f"{blob.where}#objects", extra)
 
 
 register(OldExcelExtractor())

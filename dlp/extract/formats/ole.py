@@ -20,10 +20,11 @@ import msoffcrypto
 import olefile
 
 from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
+from dlp.extract.formats.biff import biff_text, has_worksheet
 from dlp.extract.formats.excel import read_xls
 from dlp.extract.formats.msg import read_msg
 from dlp.extract.registry import register
-from dlp.model import NotInspected, TextChunk
+from dlp.model import NotInspected, TextChunk, Unscannable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXTENSIONS = {"doc": "Word document (.doc)", "dot": "Word document (.doc)",
@@ -94,7 +95,7 @@ def _word6_text(wd: bytes, flags: int) -> str:
 
 
 def _ppt_text(ole: olefile.OleFileIO) -> str:
-    """PowerPoint 97+ text atoms (MS-PPT TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8)."""
+    """PowerPoint 97+ text atoms (MS-PPT TextCharsAtom 0x0FA0, TextBytesAtom 0x0FA8, CString)."""
     data = ole.openstream("PowerPoint Document").read()
     pos, texts = 0, []
     while pos + 8 <= len(data):
@@ -103,12 +104,60 @@ def _ppt_text(ole: olefile.OleFileIO) -> str:
             pos += 8
             continue
         body = data[pos + 8 : pos + 8 + rec_len]
-        if rec_type == 0x0FA0:
+        if rec_type in (0x0FA0, 0x0FBA):  # TextCharsAtom; CString (comments, link names)
             texts.append(body.decode("utf-16-le", errors="replace"))
         elif rec_type == 0x0FA8:
             texts.append(body.decode("cp1252", errors="replace"))
         pos += 8 + rec_len
     return _CONTROLS.sub(" ", "\n".join(texts).replace("\r", "\n").replace("\x0b", "\n"))
+
+
+def _native(data: bytes) -> tuple[str, bytes]:
+    """The file inside an \\x01Ole10Native stream (the Packager format), or the raw data."""
+    try:
+        pos = 6  # total size, then a type word
+        names = []
+        for _ in range(2):  # file name, source path: NUL-terminated ANSI
+            end = data.index(b"\x00", pos)
+            names.append(data[pos:end].decode("cp1252", errors="replace"))
+            pos = end + 1
+        pos += 8  # two reserved longs
+        end = data.index(b"\x00", pos)  # temporary path
+        pos = end + 1
+        size = struct.unpack_from("<I", data, pos)[0]
+        if size <= len(data) - pos - 4:
+            name = names[0].replace("\\", "/").rsplit("/", 1)[-1]
+            return name or "embedded.bin", data[pos + 4 : pos + 4 + size]
+    except (ValueError, struct.error):
+        pass
+    return "embedded.bin", data[4:]
+
+
+def _embedded_workbook(stream: bytes, where: str) -> Iterator[Item]:
+    """An embedded chart's text is read; embedded cells are not (xlrd needs a whole file)."""
+    text = biff_text(stream)
+    if text:
+        yield TextChunk(where, text)
+    if has_worksheet(stream):
+        yield Unscannable(where, "spreadsheet embedded in a legacy document (cells not readable)")
+
+
+def embedded_objects(ole: olefile.OleFileIO, where: str) -> Iterator[Item]:
+    """Objects embedded in a legacy document (ObjectPool, MBD storages): members."""
+    for entry in ole.listdir(streams=True, storages=False):
+        if len(entry) < 2:
+            continue
+        stream = entry[-1].lower()
+        label = f"{where}/{'/'.join(entry[:-1])}"
+        if stream == "\x01ole10native":
+            name, data = _native(ole.openstream(entry).read())
+            yield Blob(f"{label}/{name}", data, name)
+        elif stream in ("workbook", "book"):
+            yield from _embedded_workbook(ole.openstream(entry).read(), label)
+        elif stream in ("contents", "package"):
+            yield Blob(f"{label}/{entry[-1]}", ole.openstream(entry).read(), "")
+        elif stream in ("worddocument", "powerpoint document"):
+            yield Unscannable(label, "Office document embedded in a legacy document (not readable)")
 
 
 def _legacy_encrypted(data: bytes) -> bool:
@@ -141,7 +190,12 @@ class OleExtractor:
             if "encryptedpackage" in top or "encryptioninfo" in top:
                 raise UnscannableError("password-protected Office document (encrypted)")
             if "workbook" in top or "book" in top:
-                yield from read_xls(blob, ctx)
+                stream = ole.openstream("Workbook").read() if "workbook" in top else b""
+                if not stream or has_worksheet(stream):  # cells: xlrd; a chart object: none
+                    yield from read_xls(blob, ctx)
+                extra = biff_text(stream)
+                if extra:
+                    yield TextChunk(f"{blob.where}#objects", extra)
             elif "worddocument" in top:
                 yield from self._text(blob, ole, "Word document (.doc)", _doc_text)
             elif "powerpoint document" in top:
@@ -150,6 +204,7 @@ class OleExtractor:
                 yield from read_msg(blob, ole, ctx)
             else:
                 yield NotInspected(blob.where, "OLE container of an unknown kind")
+            yield from embedded_objects(ole, blob.where)
         finally:
             ole.close()
 

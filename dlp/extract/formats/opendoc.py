@@ -23,7 +23,7 @@ from typing import Any
 from odf import opendocument
 from odf.namespaces import DRAWNS, METANS, OFFICENS, STYLENS, TABLENS, TEXTNS
 
-from dlp.extract.base import Blob, Context, Item
+from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
 from dlp.extract.formats.ooxml import local, parse
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
@@ -169,7 +169,13 @@ def package_members(zf: zipfile.ZipFile, where: str) -> Iterator[Blob]:
 
 def read_odf(blob: Blob, ctx: Context) -> Iterator[Item]:
     zf = vet_document(blob.data, ctx, "OpenDocument file")
-    yield from _content(blob, ctx)
+    try:
+        items = list(_content(blob, ctx))
+    except (UnscannableError, LimitExceeded):
+        raise
+    except Exception:  # odfpy trips on some valid files (a missing thumbnail, old KSpread)
+        items = list(_plain_content(zf, blob.where))
+    yield from items
     yield from side_parts(zf, blob.where, ctx)
     yield from package_members(zf, blob.where)
 
@@ -199,6 +205,16 @@ def _without_doctype(data: bytes) -> bytes:
         for name, body in parts.items():
             zf.writestr(name, body)
     return out.getvalue()
+
+
+def _plain_content(zf: zipfile.ZipFile, where: str) -> Iterator[Item]:
+    """content.xml's paragraphs with lxml, when odfpy cannot load the document."""
+    root = parse(zf.read("content.xml")) if "content.xml" in zf.namelist() else None
+    if root is None:
+        raise UnscannableError("corrupt or unreadable OpenDocument file")
+    lines = _part_lines(root)
+    if lines:
+        yield TextChunk(where, "\n".join(lines))
 
 
 def _content(blob: Blob, ctx: Context) -> Iterator[Item]:

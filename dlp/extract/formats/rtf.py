@@ -60,19 +60,21 @@ class _Group:
     skip: bool = False
     uc: int = 1  # characters of fallback after a \u escape
     optional: bool = False  # just opened with \*: an unknown destination is skipped
+    codepage: str = ""  # of the current font (\fcharset), else the document's
 
 
 class _Walker:
-    def __init__(self, codepage: str) -> None:
+    def __init__(self, codepage: str, fonts: dict[bytes, str]) -> None:
         self.out: list[str] = []
         self.pending = bytearray()  # \'hh bytes, decoded together (multi-byte code pages)
-        self.decoder = codecs.getincrementaldecoder(codepage)(errors="replace")
+        self.codepage = self.default = codepage
+        self.fonts = fonts
         self.high = 0  # a high surrogate waiting for its low half
         self.fallback = 0  # characters still to drop after a \u escape
 
     def flush(self) -> None:
         if self.pending:
-            self.out.append(self.decoder.decode(bytes(self.pending), final=True))
+            self.out.append(bytes(self.pending).decode(self.codepage, errors="replace"))
             self.pending.clear()
 
     def text(self, value: str) -> None:
@@ -96,6 +98,23 @@ class _Walker:
         self.text(chr(code))
 
 
+# \fcharset → code page, for fonts that say their script (Cyrillic, Central European...)
+_CHARSETS = {128: "cp932", 129: "cp949", 134: "gbk", 136: "cp950", 161: "cp1253",
+             162: "cp1254", 163: "cp1258", 177: "cp1255", 178: "cp1256", 186: "cp1257",
+             204: "cp1251", 222: "cp874", 238: "cp1250"}  # fmt: skip
+_FONT = re.compile(rb"\{\\f(\d+)(?:\\[a-z]+-?\d* ?)*?\\fcharset(\d+)")
+
+
+def _font_codepages(data: bytes) -> dict[bytes, str]:
+    """Font number → code page, from the font table's \fcharset entries."""
+    table = data[:65536]  # the font table comes first; body groups never say \fcharset
+    return {
+        number: _CHARSETS[int(charset)]
+        for number, charset in _FONT.findall(table)
+        if int(charset) in _CHARSETS
+    }
+
+
 def rtf_text(data: bytes, ctx: Context) -> str:
     """The text of an RTF document, every story included."""
     match = re.search(rb"\\ansicpg(\d+)", data[:2048])
@@ -104,7 +123,7 @@ def rtf_text(data: bytes, ctx: Context) -> str:
         codecs.lookup(codepage)
     except LookupError:
         codepage = "cp1252"
-    walker = _Walker(codepage)
+    walker = _Walker(codepage, _font_codepages(data))
     stack: list[_Group] = []
     group = _Group()
     pos = 0
@@ -133,6 +152,10 @@ def rtf_text(data: bytes, ctx: Context) -> str:
             if walker.fallback:
                 walker.fallback -= 1
             else:
+                codepage = group.codepage or walker.default
+                if codepage != walker.codepage:
+                    walker.flush()
+                    walker.codepage = codepage
                 walker.pending.append(int(hexbyte, 16))
         elif symbol is not None:
             if symbol == b"*":
@@ -142,7 +165,7 @@ def rtf_text(data: bytes, ctx: Context) -> str:
             elif symbol in b"\\{}":
                 walker.text(symbol.decode())
         elif plain is not None:
-            value = plain.decode(codepage, errors="replace")
+            value = plain.decode(group.codepage or walker.default, errors="replace")
             if walker.fallback:
                 dropped = min(walker.fallback, len(value))
                 value, walker.fallback = value[dropped:], walker.fallback - dropped
@@ -156,6 +179,8 @@ def _control(walker: _Walker, group: _Group, word: bytes, arg: bytes | None) -> 
     """Apply one control word; returns the (possibly changed) current group state."""
     if word in _SKIPPED or (group.optional and word not in _OPTIONAL_TEXT):
         return replace(group, skip=True)
+    if word == b"f" and arg is not None:
+        return replace(group, codepage=walker.fonts.get(arg, ""), optional=False)
     if word == b"uc" and arg is not None:
         return replace(group, uc=max(0, int(arg)), optional=False)
     if word == b"u" and arg is not None:

@@ -24,9 +24,17 @@ RENDER_DPI = 200  # Tesseract reads 10-point type well from ~200 dpi up
 
 
 def ocr_pages(
-    data: bytes, where: str, numbers: Sequence[int], total: int, ctx: Context
+    data: bytes,
+    where: str,
+    numbers: Sequence[int],
+    total: int,
+    ctx: Context,
+    doc: pdfium.PdfDocument | None = None,
 ) -> Iterator[Item]:
-    """OCR the given pages (1-based, of `total`) of a PDF; say why when they cannot be read."""
+    """OCR the given pages (1-based, of `total`) of a PDF; say why when they cannot be read.
+
+    `doc` is the caller's open document (left open); without one it is opened here.
+    """
     if not numbers:
         return
     settings = ctx.budget.limits.ocr
@@ -34,11 +42,13 @@ def ocr_pages(
     if off:
         yield NotInspected(where, f"{_which(numbers, total)}: {off}")
         return
-    try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        yield Unscannable(where, "PDF pages without a text layer could not be rendered")
-        return
+    own = doc is None
+    if doc is None:
+        try:
+            doc = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            yield Unscannable(where, f"{_which(numbers, total)}: cannot be rendered for OCR")
+            return
     try:
         for count, number in enumerate(numbers):
             if count >= settings.max_pages:
@@ -51,7 +61,8 @@ def ocr_pages(
             if found is not None:
                 yield found
     finally:
-        doc.close()
+        if own:
+            doc.close()
 
 
 def _which(numbers: Sequence[int], total: int) -> str:
