@@ -16,7 +16,7 @@ pytestmark = [needs_tesseract, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def ocr_scanner(scanner: Scanner) -> Scanner:
-    """The session's scanner with wall-clock OCR caps a busy test machine cannot hit."""
+    """The shared scanner with wall-clock OCR caps a busy test machine cannot hit."""
     extraction = scanner.settings.extraction
     ocr = extraction.ocr.model_copy(update={"image_seconds": 300.0, "message_seconds": 600.0})
     settings = scanner.settings.model_copy(
