@@ -635,3 +635,38 @@ def cfb_streams(data: bytes) -> dict[str, bytes]:
 
     ole = olefile.OleFileIO(data)
     return {"/".join(e): ole.openstream(e).read() for e in ole.listdir()}
+
+
+def pptx_alternate_content(text: str = STUDENT) -> bytes:
+    """A slide whose text box sits in mc:AlternateContent (newer shapes with a fallback)."""
+    import pptx as python_pptx
+    from pptx.util import Inches
+
+    deck = python_pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1))
+    box.text_frame.text = text
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    from lxml import etree
+
+    alternate = etree.SubElement(box._element.getparent(), f"{{{mc}}}AlternateContent")
+    choice = etree.SubElement(alternate, f"{{{mc}}}Choice", Requires="p14")
+    choice.append(box._element)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def ppt_with_embedded_workbook(inner: bytes) -> bytes:
+    """A PowerPoint 97 stream holding one compressed ExOleObjStg record (an embedded OLE file)."""
+    import struct
+    import zlib
+
+    from . import cfb
+
+    atom_text = "Chart review".encode("utf-16-le")
+    atom = struct.pack("<HHI", 0, 0x0FA0, len(atom_text)) + atom_text
+    packed = struct.pack("<I", len(inner)) + zlib.compress(inner)
+    storage = struct.pack("<HHI", 0x10, 0x1011, len(packed)) + packed
+    body = atom + storage
+    return cfb.build({"PowerPoint Document": struct.pack("<HHI", 0x0F, 0x03E8, len(body)) + body})

@@ -145,3 +145,37 @@ def test_entity_attack_in_opendocument_is_refused() -> None:
 def test_pdf_over_the_time_limit_is_unscannable_with_the_limit() -> None:
     out = run(make.pdf(), "report.pdf", limits=Limits(attachment_seconds=1e-9))
     assert out.reasons == "extraction took longer than 1e-09 s"
+
+
+def _mail_with(data: bytes, filename: str, ctype: str = "text/plain") -> bytes:
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "t@westpark.k12.ca.us", "p@gmail.com", "Notes"
+    msg.set_content("See attached.")
+    main, sub = ctype.split("/")
+    msg.add_attachment(data, maintype=main, subtype=sub, filename=filename)
+    return msg.as_bytes()
+
+
+def test_attachment_text_is_counted_once_against_the_message_budget() -> None:
+    from dlp.extract.mime import walk
+
+    text = "Attendance note. " * 40  # 680 characters: fits a 1,000 budget once, not twice
+    result = walk(_mail_with(text.encode(), "notes.txt"), Limits(max_text_chars=1000))
+    assert not result.unscannable
+    assert text.strip() in "".join(c.text for c in result.chunks)
+
+
+def test_archive_over_the_budget_keeps_what_fits_and_says_it_was_cut() -> None:
+    from dlp.extract.mime import walk
+
+    first, second = b"a" * 600, b"b" * 600
+    data = make.zip_of({"one.txt": first, "two.txt": second})
+    msg = _mail_with(data, "notes.zip", "application/zip")
+    result = walk(msg, Limits(max_text_chars=1000))
+    text = "".join(c.text for c in result.chunks if "notes.zip" in c.where)
+    assert "a" * 600 in text and 0 < text.count("b") < 600
+    assert [u.why for u in result.unscannable] == [
+        "text cut off by size limit (1,000 characters per message)"
+    ]

@@ -92,3 +92,19 @@ def test_legacy_excel_text_box_is_read() -> None:
 def test_file_packaged_in_a_legacy_word_document_is_read() -> None:
     out = run(placements.doc_with_embedded_file(make.csv_roster(), "roster.csv"), "notes.doc")
     assert "Student ID: 1234567" in out.text
+
+
+def test_slide_text_inside_alternate_content_is_read() -> None:
+    out = run(placements.pptx_alternate_content(), "deck.pptx")
+    assert_record(out.text)
+
+
+def test_slide_tables_are_not_repeated_as_prose() -> None:
+    out = run(make.pptx(), "review.pptx")
+    assert out.text.count("7654321") == 1
+
+
+def test_object_embedded_in_a_legacy_presentation_is_read() -> None:
+    data = placements.ppt_with_embedded_workbook(placements.xls_text_box())
+    out = run(data, "review.ppt")
+    assert_record(out.text)

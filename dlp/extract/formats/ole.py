@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import zlib
 from collections.abc import Callable, Iterator
 
 import msoffcrypto
@@ -160,6 +161,34 @@ def embedded_objects(ole: olefile.OleFileIO, where: str) -> Iterator[Item]:
             yield Unscannable(label, "Office document embedded in a legacy document (not readable)")
 
 
+def _ppt_objects(ole: olefile.OleFileIO, where: str, ctx: Context) -> Iterator[Item]:
+    """Objects embedded in a .ppt (charts, workbooks): ExOleObjStg records, as members.
+
+    Each holds an OLE file, zlib-compressed when the record instance is 1
+    (MS-PPT 2.10.34); it is inflated within the message's byte limits.
+    """
+    data = ole.openstream("PowerPoint Document").read()
+    pos, count = 0, 0
+    while pos + 8 <= len(data):
+        ver_inst, rec_type, rec_len = struct.unpack_from("<HHI", data, pos)
+        if ver_inst & 0x0F == 0x0F:
+            pos += 8
+            continue
+        if rec_type == 0x1011 and rec_len > 4:
+            body = data[pos + 8 : pos + 8 + rec_len]
+            if ver_inst >> 4 == 1:
+                limit = ctx.budget.limits.max_expanded_bytes - ctx.budget.expanded_bytes
+                try:
+                    body = zlib.decompressobj().decompress(body[4:], max(limit, 0) + 1)
+                except zlib.error:
+                    body = b""
+                ctx.budget.add_expanded(len(body))
+            if body:
+                count += 1
+                yield Blob(f"{where}/object{count}", body, "")
+        pos += 8 + rec_len
+
+
 def _legacy_encrypted(data: bytes) -> bool:
     try:
         return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
@@ -200,6 +229,7 @@ class OleExtractor:
                 yield from self._text(blob, ole, "Word document (.doc)", _doc_text)
             elif "powerpoint document" in top:
                 yield from self._text(blob, ole, "PowerPoint presentation (.ppt)", _ppt_text)
+                yield from _ppt_objects(ole, blob.where, ctx)
             elif any(name.startswith("__substg1.0_") for name in top):
                 yield from read_msg(blob, ole, ctx)
             else:

@@ -17,7 +17,7 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.group import GroupShape
 
 from dlp.extract.base import Blob, Context, Item
-from dlp.extract.formats.ooxml import normalised, package_members, side_parts
+from dlp.extract.formats.ooxml import element_text, normalised, package_members, parse, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
 from dlp.extract.formats.zipfamily import register_reader
@@ -32,6 +32,16 @@ def _shapes(shapes: Iterable[BaseShape]) -> Iterator[BaseShape]:
             yield shape
 
 
+def _missed(slide: Any, where: str, seen: list[str]) -> Iterator[Item]:
+    """Slide text python-pptx's shape API does not reach (AlternateContent, OLE labels)."""
+    root = parse(slide.part.blob)
+    known = "\n".join(seen)
+    extra = [line for line in (element_text(root) if root is not None else "").splitlines()
+             if line.strip() and line.strip() not in known]  # fmt: skip
+    if extra:
+        yield TextChunk(where, "\n".join(extra))
+
+
 def read_pptx(blob: Blob, ctx: Context) -> Iterator[Item]:
     zf = vet_document(blob.data, ctx, "PowerPoint presentation")
     deck = pptx.Presentation(io.BytesIO(normalised(blob.data)))
@@ -40,14 +50,17 @@ def read_pptx(blob: Blob, ctx: Context) -> Iterator[Item]:
         ctx.check_time()
         where = f"{blob.where}#slide{number}"
         lines: list[str] = []
+        cells: list[str] = []  # table text, already yielded as tables
         for found in _shapes(slide.shapes):
             shape: Any = found  # python-pptx's shape classes are not typed
             if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
                 lines.append(shape.text_frame.text)
             elif getattr(shape, "has_table", False) and shape.has_table:
                 rows = [[cell.text.strip() for cell in row.cells] for row in shape.table.rows]
+                cells.extend(cell for row in rows for cell in row)
                 yield render_table(where, rows)
         read.append(str(slide.part.partname))
+        yield from _missed(slide, where, [*lines, *cells])
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
             lines.append(slide.notes_slide.notes_text_frame.text)
             read.append(str(slide.notes_slide.part.partname))
