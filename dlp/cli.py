@@ -74,9 +74,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_config_check(args: argparse.Namespace) -> int:
     settings = config.load(args.file)
     from dlp.detect.patterns import load_patterns
+    from dlp.extract.ocr.engine import describe as describe_ocr
 
     patterns = load_patterns(settings.patterns)
     warnings = config.warnings(settings)
+    ocr_on, ocr_line = describe_ocr(settings.extraction.ocr.settings())
     summary = {
         "config": str(settings.source),
         "district": settings.district.name,
@@ -86,6 +88,8 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         "recognizers": len(patterns.recognizers),
         "mode": settings.policy.mode,
         "warnings": warnings,
+        "ocr": ocr_on,
+        "ocr_detail": ocr_line,
     }
     if args.json:
         print(json.dumps(summary))
@@ -94,6 +98,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         print(f"{settings.source}: OK ({count} recognizers, mode {settings.policy.mode})")
         for warning in warnings:
             print(f"{settings.source}: warning: {warning}", file=sys.stderr)
+        print(ocr_line)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dlp.errors import ConfigError, ConfigErrors
 from dlp.extract.base import MB, Limits
+from dlp.extract.ocr.limits import OcrSettings
 from dlp.yamlsource import YamlDoc, format_path, load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -82,20 +84,58 @@ class DetectionSection(_Section):
     watch_patterns: bool = False  # the relay reloads pattern files when they change on disk
 
 
+class OcrSection(_Section):
+    """`extraction.ocr`: reading scans and photos (README "OCR")."""
+
+    enabled: bool = True
+    languages: tuple[str, ...] = ("eng", "spa", "vie")
+    min_side_px: int = Field(100, ge=1)
+    min_pixels: int = Field(60_000, ge=1)
+    max_aspect: float = Field(8.0, ge=1)
+    max_megapixels: float = Field(40, gt=0, le=500)
+    max_pages: int = Field(20, ge=1)
+    image_seconds: float = Field(20, gt=0)
+    message_seconds: float = Field(60, gt=0)
+    cache_entries: int = Field(512, ge=0)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _split(cls, v: Any) -> Any:
+        """Tesseract's own spelling ("eng+spa") or a list."""
+        return tuple(p.strip() for p in v.split("+") if p.strip()) if isinstance(v, str) else v
+
+    @field_validator("languages")
+    @classmethod
+    def _codes(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [code for code in v if not code.replace("_", "").isalnum()]
+        if bad or not v:
+            raise ValueError("expected Tesseract language codes such as eng, spa, vie")
+        return v
+
+    def settings(self) -> OcrSettings:
+        return OcrSettings(**self.model_dump())
+
+
 class ExtractionSection(_Section):
     max_depth: int = Field(5, ge=1, le=50)
     max_members: int = Field(1000, ge=1)
     max_expanded_mb: float = Field(100, gt=0)
     max_ratio: float = Field(100, gt=1)
     attachment_seconds: float = Field(10, gt=0)
+    ocr: OcrSection = OcrSection()
 
-    def limits(self) -> Limits:
+    def limits(self, message_timeout: float | None = None) -> Limits:
+        """The limits for one message; OCR gets at most half of the relay's deadline."""
+        ocr = self.ocr.settings()
+        if message_timeout is not None and ocr.message_seconds > message_timeout / 2:
+            ocr = replace(ocr, message_seconds=message_timeout / 2)
         return Limits(
             max_depth=self.max_depth,
             max_members=self.max_members,
             max_expanded_bytes=int(self.max_expanded_mb * MB),
             max_ratio=self.max_ratio,
             attachment_seconds=self.attachment_seconds,
+            ocr=ocr,
         )
 
 

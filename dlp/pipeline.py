@@ -48,9 +48,11 @@ class Scanner:
         self.settings = settings
         self.detector = detector or Detector.from_settings(settings)
         self.roster = RosterStage.from_settings(settings)  # None without a `roster:` section
+        # OCR within the relay's deadline: a scan that overran it would be retried forever
+        self._limits = settings.extraction.limits(settings.relay.message_timeout)
 
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
-        extraction, headers = read_message(raw, self.settings.extraction.limits())
+        extraction, headers = read_message(raw, self._limits)
         if not (envelope and envelope.recipients):
             # no SMTP envelope (a file from disk): recipients from To/Cc/Bcc (POLICY.md 1)
             sender = envelope.sender if envelope and envelope.sender else headers.sender

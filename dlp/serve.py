@@ -93,6 +93,7 @@ class RelayApp:
         self.watcher.start()
         for warning in config.warnings(self.settings):
             log.warning("config: %s", warning, extra={"source": str(self.settings.source)})
+        await self._log_ocr()
         log.info(
             "listening",
             extra={
@@ -102,6 +103,13 @@ class RelayApp:
                 "policy_mode": self.settings.policy.mode,
             },
         )
+
+    async def _log_ocr(self) -> None:
+        """Say at start-up whether scans are read: without OCR, images pass as not inspected."""
+        from dlp.extract.ocr.engine import describe
+
+        on, line = await asyncio.to_thread(describe, self.settings.extraction.ocr.settings())
+        (log.info if on else log.warning)(line)
 
     def _protocol(self) -> DlpSMTP:
         relay = self.settings.relay

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from dlp.extract.ocr.limits import OcrSettings
 from dlp.model import NotInspected, TextChunk, Unscannable
 
 MB = 1024 * 1024
@@ -31,6 +32,7 @@ class Limits:
     # The ratio check applies only past this size: a small, very repetitive part
     # (an XML style sheet, a column of blanks) compresses far past 100:1 legitimately.
     ratio_min_bytes: int = 1 * MB
+    ocr: OcrSettings = field(default_factory=OcrSettings)  # images, scans: own time caps
 
 
 class LimitExceeded(Exception):
@@ -64,6 +66,11 @@ class Budget:
     expanded_bytes: int = 0
     members: int = 0
     text_chars: int = 0
+    ocr_seconds: float = 0.0  # spent on OCR; capped by `limits.ocr`, not `attachment_seconds`
+
+    def clock(self) -> float:
+        """Seconds of parsing work: OCR time is left out (it has its own, larger caps)."""
+        return time.monotonic() - self.ocr_seconds
 
     def add_expanded(self, n: int) -> None:
         self.expanded_bytes += n
@@ -98,10 +105,10 @@ class Context:
 
     budget: Budget
     depth: int = 0
-    deadline: float = 0.0  # time.monotonic() value; 0 means none
+    deadline: float = 0.0  # a `budget.clock()` value; 0 means none
 
     def check_time(self) -> None:
-        if self.deadline and time.monotonic() > self.deadline:
+        if self.deadline and self.budget.clock() > self.deadline:
             raise LimitExceeded(
                 f"extraction took longer than {self.budget.limits.attachment_seconds:g} s"
             )

@@ -11,7 +11,6 @@ import contextlib
 import io
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -79,7 +78,7 @@ def extract_blob(blob: Blob, ctx: Context) -> Iterator[Result]:
     """Yield the text of a blob and of everything inside it, depth first."""
     if not ctx.deadline:
         ctx = Context(
-            ctx.budget, ctx.depth, time.monotonic() + ctx.budget.limits.attachment_seconds
+            ctx.budget, ctx.depth, ctx.budget.clock() + ctx.budget.limits.attachment_seconds
         )
     extractor = choose(blob)
     if extractor is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
@@ -10,6 +11,7 @@ from email.mime.text import MIMEText
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from dlp.extract.base import Limits
 from dlp.extract.mime import walk
@@ -83,13 +85,16 @@ def test_csv_attachment_is_read_as_a_table() -> None:
     assert table and "Name: Ann Lee | student id: 1234567" in table[0].text
 
 
-def test_image_is_listed_as_not_inspected() -> None:
+def test_logo_image_is_listed_as_not_inspected() -> None:
     msg = EmailMessage()
     msg.set_content("logo attached")
-    msg.add_attachment(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, maintype="image", subtype="png",
-                       filename="logo.png")  # fmt: skip
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 40), "navy").save(logo, "PNG")
+    msg.add_attachment(logo.getvalue(), maintype="image", subtype="png", filename="logo.png")
     extraction = walk(msg.as_bytes())
-    assert [n.why for n in extraction.not_inspected] == ["image"]
+    assert [n.why for n in extraction.not_inspected] == [
+        "image too small to hold a document (120x40 px)"
+    ]
     assert extraction.unscannable == ()
 
 

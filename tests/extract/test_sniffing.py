@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from PIL import Image
 
 from dlp.extract.formats.excel import display
 
@@ -32,10 +34,12 @@ def test_docx_named_zip_is_read_as_a_document_not_an_archive() -> None:
     assert out.chunks[0].where == "attachment:iep.zip"
 
 
-def test_images_are_not_inspected_and_not_unscannable() -> None:
-    out = run(b"\x89PNG\r\n\x1a\n" + bytes(100), "logo.png", "image/png")
+def test_logo_sized_images_are_not_inspected_and_not_unscannable() -> None:
+    logo = io.BytesIO()
+    Image.new("RGB", (160, 48), "navy").save(logo, "PNG")
+    out = run(logo.getvalue(), "logo.png", "image/png")
     assert not out.unscannable
-    assert [n.why for n in out.not_inspected] == ["image"]
+    assert [n.why for n in out.not_inspected] == ["image too small to hold a document (160x48 px)"]
 
 
 def test_unknown_ole_container_is_not_inspected() -> None:

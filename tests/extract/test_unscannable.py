@@ -84,10 +84,11 @@ def test_corrupt_part_inside_a_valid_docx_is_unscannable() -> None:
     assert out.reasons == "corrupt or unreadable Word document"
 
 
-def test_scanned_pdf_without_text_is_not_inspected_and_not_unscannable() -> None:
+def test_pdf_page_without_text_is_read_by_ocr_and_not_unscannable() -> None:
     out = run(make.pdf(body=" "), "scan.pdf")
     assert not out.unscannable
-    assert [n.why for n in out.not_inspected] == ["PDF without a text layer (scanned image)"]
+    assert not out.not_inspected  # rendered and read: a blank page has nothing to say
+    assert not out.text.strip()
 
 
 def test_one_bad_member_does_not_hide_the_others() -> None:

@@ -8,6 +8,7 @@ The order is the registration order, so imports are deliberately not sorted.
 # ruff: noqa: I001
 
 from dlp.extract.formats import pdf as pdf
+from dlp.extract.formats import image as image
 from dlp.extract.formats import zipfamily as zipfamily
 from dlp.extract.formats import word as word  # zip readers: register with zipfamily
 from dlp.extract.formats import excel as excel

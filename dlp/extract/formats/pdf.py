@@ -29,8 +29,9 @@ from pypdf import PdfReader
 
 from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
 from dlp.extract.formats.pdf_annots import annotation_text
+from dlp.extract.ocr.pdfpages import ocr_pages
 from dlp.extract.registry import register
-from dlp.model import NotInspected, TextChunk, Unscannable
+from dlp.model import TextChunk, Unscannable
 
 # pypdf logs every repair of a malformed file; a mail filter sees many, and says so itself.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -77,20 +78,14 @@ def pages(doc: pdfium.PdfDocument, ctx: Context) -> Iterator[Page | None]:
 
 
 def textless_pages(
-    blob: Blob, doc: pdfium.PdfDocument | None, numbers: list[int], total: int
+    blob: Blob, doc: pdfium.PdfDocument | None, numbers: list[int], total: int, ctx: Context
 ) -> Iterator[Item]:
-    """Pages without a text layer (scans): listed as not inspected.
+    """Pages without a text layer (scans): rendered and read by OCR.
 
     The one place such pages go, with the open document (None when PDFium could
-    not open it) so that they can be rendered from it and read another way.
+    not open it); with OCR off they are listed as not inspected.
     """
-    if not numbers:
-        return
-    if len(numbers) == total:
-        yield NotInspected(blob.where, "PDF without a text layer (scanned image)")
-    else:
-        listed = ", ".join(str(n) for n in numbers[:20]) + (" ..." if len(numbers) > 20 else "")
-        yield NotInspected(blob.where, f"PDF pages without a text layer: {listed}")
+    yield from ocr_pages(blob.data, blob.where, numbers, total, ctx, doc)
 
 
 def _metadata(doc: pdfium.PdfDocument) -> str:
@@ -128,7 +123,7 @@ def _pypdf_text(blob: Blob, ctx: Context) -> Iterator[Item]:
     if text:
         yield TextChunk(blob.where, text)
     else:
-        yield from textless_pages(blob, None, list(range(1, len(texts) + 1)), len(texts))
+        yield from textless_pages(blob, None, list(range(1, len(texts) + 1)), len(texts), ctx)
 
 
 class PdfExtractor:
@@ -188,7 +183,7 @@ class PdfExtractor:
             if truncated or not len(doc) or failed:
                 yield Unscannable(blob.where, "corrupt or truncated PDF")
             else:
-                yield from textless_pages(blob, doc, textless, len(doc))
+                yield from textless_pages(blob, doc, textless, len(doc), ctx)
         finally:
             doc.close()
 
