@@ -51,12 +51,15 @@ class Follower:
         cache: PatternCache,
         apply_patterns: Callable[[Path], Awaitable[bool]],
         health: StoreHealth,
+        refresh_gauges: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._settings = settings
         self.shared, self.roster_shared = shared, roster_shared
         self.cache = cache
         self._apply = apply_patterns
         self.health = health
+        self._refresh_gauges = refresh_gauges
+        self.roster_refused: str | None = None  # a version this node's key cannot read
         self.patterns_seen: str | None = None  # last published version acted on
         self._task: asyncio.Task[None] | None = None
 
@@ -121,16 +124,18 @@ class Follower:
         except self.roster_shared.db.errors as exc:
             log.warning("shared roster unavailable", extra={"why": type(exc).__name__})
             return
-        if head.roster is None or head.roster == roster_version(settings):
+        if head.roster in (None, self.roster_refused, roster_version(settings)):
             return
         active = await asyncio.to_thread(self.roster_shared.active_roster)
-        if active is not None:
-            await asyncio.to_thread(install_roster, settings, *active)
+        if active is not None and not await asyncio.to_thread(install_roster, settings, *active):
+            self.roster_refused = active[0]
 
     async def _lease(self) -> None:
         ttl = 3 * self._settings().detection.poll_seconds
         try:
             self.health.gauges = await asyncio.to_thread(self.shared.hold_lease, GAUGE_LEASE, ttl)
+            if self.health.gauges and self._refresh_gauges is not None:
+                await self._refresh_gauges()
         except self.shared.db.errors as exc:
             self._store_down(exc)
 
