@@ -77,6 +77,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
     from dlp.detect.patterns import load_patterns
 
     patterns = load_patterns(settings.patterns)
+    warnings = config.warnings(settings)
     summary = {
         "config": str(settings.source),
         "district": settings.district.name,
@@ -85,12 +86,15 @@ def cmd_config_check(args: argparse.Namespace) -> int:
         "patterns": str(settings.patterns),
         "recognizers": len(patterns.recognizers),
         "mode": settings.policy.mode,
+        "warnings": warnings,
     }
     if args.json:
         print(json.dumps(summary))
     else:
         count = len(patterns.recognizers)
         print(f"{settings.source}: OK ({count} recognizers, mode {settings.policy.mode})")
+        for warning in warnings:
+            print(f"{settings.source}: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

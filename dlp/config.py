@@ -238,6 +238,19 @@ class Settings(_Section):
     source: Path | None = None
 
 
+def warnings(settings: Settings) -> list[str]:
+    """Settings that are valid but probably not what the district means (config check, start-up)."""
+    out = []
+    if settings.encryption.subject_tags and not settings.relay.encrypt_next_hop:
+        tags = ", ".join(settings.encryption.subject_tags)
+        out.append(
+            f"relay.encrypt_next_hop is not set: subject tags ({tags}) do not count as "
+            "encryption, so sensitive mail tagged for an authorized party bounces; set "
+            "relay.encrypt_next_hop to the encryption gateway (docs/POLICY.md section 3)"
+        )
+    return out
+
+
 _PATH_KEYS = (
     ("patterns",),
     ("quarantine", "dir"),

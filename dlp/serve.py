@@ -102,6 +102,8 @@ class RelayApp:
         self.metrics.up.set(1)
         self.watcher.start()
         self.fleet.start(lambda: self.settings, self.use_published, self._count_held)
+        for warning in config.warnings(self.settings):
+            log.warning("config: %s", warning, extra={"source": str(self.settings.source)})
         log.info(
             "listening",
             extra={
@@ -164,9 +166,23 @@ class RelayApp:
             return False
         new, patterns = validated
         try:
-            await self.scanning.reload(self.snapshots.take(new))
+            snapshot = await asyncio.to_thread(self.snapshots.take, new)
+        except OSError as exc:  # our private copy, not the operator's files
+            log.error(
+                "reload failed: cannot copy the accepted pattern files into the relay's "
+                "snapshot folder; keeping the running set",
+                extra={"trigger": trigger, "why": str(exc)},
+            )
+            self.metrics.reloads.labels("failed").inc()
+            return False
+        try:
+            await self.scanning.reload(snapshot)
         except Exception as exc:
-            log.error("reload failed; keeping the running config", extra={"why": str(exc)})
+            log.error(
+                "reload failed: the scan workers did not start with the new set; "
+                "keeping the running set",
+                extra={"trigger": trigger, "why": str(exc)},
+            )
             self.metrics.reloads.labels("failed").inc()
             return False
         self.patterns = patterns
@@ -232,6 +248,14 @@ def run(settings: Settings) -> int:
 
 
 async def _main(settings: Settings) -> int:
+    # Signal handlers go in before anything listens: a SIGHUP sent as soon as the
+    # port opens (a deploy script, `systemctl reload`) must not kill the relay.
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    hup = asyncio.Event()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, hup.set)
     try:
         app = RelayApp(settings)
         await app.start()
@@ -244,20 +268,18 @@ async def _main(settings: Settings) -> int:
     except (DlpError, OSError, RuntimeError, ValueError) as exc:
         log.error("cannot start", extra={"why": str(exc)})
         return 2
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    reloads: set[asyncio.Task[Any]] = set()
-
-    def on_hup() -> None:
-        task = loop.create_task(app.reload())
-        reloads.add(task)
-        task.add_done_callback(reloads.discard)
-
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
-    loop.add_signal_handler(signal.SIGINT, stop.set)
-    loop.add_signal_handler(signal.SIGHUP, on_hup)
+    reloader = loop.create_task(_reload_on_hup(app, hup))
     await stop.wait()
     log.info("shutting down: finishing messages in flight")
+    reloader.cancel()
     await review.stop()
     await app.shutdown()
     return 0
+
+
+async def _reload_on_hup(app: RelayApp, hup: asyncio.Event) -> None:
+    """One reload per burst of SIGHUPs (one that arrived during start-up is acted on now)."""
+    while True:
+        await hup.wait()
+        hup.clear()
+        await app.reload()

@@ -26,6 +26,8 @@ recipients:
       encryption: tls
     - domain: sis-vendor.example
     - address: records@lincoln-usd.k12.ca.us
+relay:
+  encrypt_next_hop: 127.0.0.1:10027
 encryption:
   subject_tags: ["[secure]", "[encrypt]"]
 policy:

@@ -25,7 +25,7 @@ class BounceInfo:
     envid: str | None
     findings: Sequence[tuple[str, str]]  # (entity, masked excerpt)
     reasons: Sequence[tuple[str, str, str]]  # (rule, section, text)
-    subject_tag: str
+    subject_tag: str | None  # None without an encryption gateway: a tag would not help
     scan_id: str
     reporting_mta: str
     district: str
@@ -57,16 +57,27 @@ def explanation(info: BounceInfo) -> str:
     lines += [f"  - {entity}: {excerpt}" for entity, excerpt in info.findings] or ["  - (none)"]
     lines += ["", "Why:"]
     lines += [f"  - Policy section {sec}: {text}" for _rule, sec, text in info.reasons]
+    lines += ["", *_how_to_resend(info.subject_tag)]
     lines += [
-        "",
-        "How to send it securely: resend the message with",
-        f"{info.subject_tag} at the start of the subject line; the district's encryption",
-        "gateway will then encrypt it for the recipient. If the recipient should not",
-        "receive this information at all, please do not resend it.",
+        "If the recipient should not receive this information at all, please do not",
+        "resend it.",
         "",
         f"Reference (for the privacy office): scan {info.scan_id}",
     ]
     return "\r\n".join(lines) + "\r\n"
+
+
+def _how_to_resend(tag: str | None) -> list[str]:
+    if tag:
+        return [
+            "How to send it securely: resend the message with",
+            f"{tag} at the start of the subject line; the district's encryption",
+            "gateway will then encrypt it for the recipient.",
+        ]
+    return [
+        "How to send it securely: send it encrypted (S/MIME or PGP) to a recipient",
+        "who can decrypt it, or ask the privacy office how to share it.",
+    ]
 
 
 def delivery_status(info: BounceInfo, arrival: str) -> str:

@@ -22,7 +22,12 @@ GUARDIAN_ONLY = frozenset({Category.STUDENT_RECORD})  # all the guardian rule le
 
 
 def is_encrypted_by_subject(subject: str, settings: Settings) -> bool:
-    """The subject asks the encryption gateway to encrypt (POLICY.md section 3)."""
+    """The subject asks the encryption gateway to encrypt (POLICY.md section 3).
+
+    Without a gateway (`relay.encrypt_next_hop`) a tag encrypts nothing, so it does not count.
+    """
+    if not settings.relay.encrypt_next_hop:
+        return False
     lowered = subject.lower()
     return any(tag.lower() in lowered for tag in settings.encryption.subject_tags)
 
@@ -86,11 +91,15 @@ def _rule(
         return Verdict.QUARANTINE, Reason(RULE_UNAUTHORIZED, "E.2, C.14", text)
     plain = _unencrypted_for(recipients, message_encrypted, subject_tagged, settings)
     if sensitive and plain:
-        tags = " or ".join(settings.encryption.subject_tags) or "an encryption tag"
+        tags = " or ".join(settings.encryption.subject_tags)
+        how = (
+            f"resend with {tags} in the subject"
+            if tags and settings.relay.encrypt_next_hop
+            else "send it encrypted (S/MIME or PGP)"
+        )
         text = (
             f"{found} sent without encryption to {', '.join(plain)}; "
-            f"authorized transmissions outside the district must be secure and encrypted: "
-            f"resend with {tags} in the subject"
+            f"authorized transmissions outside the district must be secure and encrypted: {how}"
         )
         return Verdict.BOUNCE, Reason(RULE_UNENCRYPTED, "C.14", text)
     text = f"{found} sent only to authorized recipients, encrypted where sensitive"

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -39,18 +41,35 @@ def validate(settings: Settings) -> PatternSet:
 
 
 class Snapshots:
-    """Private copies of accepted pattern folders, newest last; removed on close."""
+    """Private copies of accepted pattern folders, newest last; removed on close.
 
-    def __init__(self) -> None:
-        self._root = Path(tempfile.mkdtemp(prefix="dlp-patterns-"))
+    The root folder carries the relay's pid (`dlp-patterns-<pid>-…`) so that a
+    relay starting after a crash can remove the folders left by dead ones.
+    Snapshot names come from a counter that never repeats: the list of kept
+    snapshots is trimmed, so its length cannot name the next one.
+    """
+
+    def __init__(self, parent: Path | None = None) -> None:
+        parent = parent or Path(tempfile.gettempdir())
+        remove_stale(parent)
+        self._root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
         self._taken: list[Path] = []
+        self._numbers = itertools.count(1)
 
     def take(self, settings: Settings) -> Settings:
-        """Copy the folder's pattern files; settings that point the workers at the copy."""
-        target = self._root / f"set-{len(self._taken) + 1}"
-        target.mkdir()
-        for path in pattern_files(settings.patterns):
-            shutil.copy2(path, target / path.name)
+        """Copy the folder's pattern files; settings that point the workers at the copy.
+
+        An OSError here is the relay's own problem (disk full, /tmp unwritable),
+        not the operator's files: the caller logs it as such.
+        """
+        target = self._root / f"set-{next(self._numbers)}"
+        try:
+            target.mkdir()
+            for path in pattern_files(settings.patterns):
+                shutil.copy2(path, target / path.name)
+        except OSError:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
         self._taken.append(target)
         while len(self._taken) > KEEP_SNAPSHOTS:
             shutil.rmtree(self._taken.pop(0), ignore_errors=True)
@@ -58,6 +77,35 @@ class Snapshots:
 
     def close(self) -> None:
         shutil.rmtree(self._root, ignore_errors=True)
+
+
+PREFIX = "dlp-patterns-"
+
+
+def remove_stale(parent: Path) -> list[Path]:
+    """Remove snapshot roots whose relay process is gone (left by a crash or SIGKILL)."""
+    removed = []
+    for root in parent.glob(f"{PREFIX}*"):
+        pid = root.name[len(PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)) or not root.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            if root.stat().st_uid == os.getuid():
+                shutil.rmtree(root, ignore_errors=True)
+                removed.append(root)
+    if removed:
+        log.info("removed pattern snapshots left by a stopped relay", extra={"count": len(removed)})
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def fingerprint(folder: Path) -> Fingerprint:

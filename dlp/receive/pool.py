@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import importlib
 import itertools
 import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,10 +41,12 @@ _slot: int = -1
 _slots: Any = None  # shared array: [pid, task number] per worker
 
 
-def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any) -> None:
+def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any, parent: int) -> None:
     """Build the scanner once; remember a failure so that tasks report it (not a bare crash)."""
     global _scanner, _init_error, _slot, _slots
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a reload is the parent's business
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     with counter.get_lock():
         _slot = counter.value
@@ -51,6 +57,41 @@ def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any) -> 
         _scanner = getattr(importlib.import_module(module), name)(settings)
     except Exception as exc:  # reported by every task of this worker
         _init_error = f"{type(exc).__name__}: {exc}"
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when the relay dies, even by SIGKILL.
+
+    Without it a killed relay leaves its workers (a few hundred MB each) and,
+    through their open pipe, the multiprocessing resource tracker running.
+    Linux's PR_SET_PDEATHSIG does this with no polling, and works even when a
+    stuck regex holds the GIL; it is set through ctypes as the stdlib has no
+    wrapper.  Elsewhere, a thread watches for the parent to change.
+    """
+    libc = _libc()
+    if libc is not None and libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+        if os.getppid() != parent:  # the parent died before the call: nobody will signal us
+            os._exit(1)
+        return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _libc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _scan_task(task_no: int, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
@@ -85,7 +126,7 @@ class _Generation:
             max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(settings, factory, self.slots, ctx.Value("i", 0)),
+            initargs=(settings, factory, self.slots, ctx.Value("i", 0), os.getpid()),
         )
         self.settings = settings
         self.killed = False  # we killed a worker on purpose: the others' tasks are innocent
@@ -100,10 +141,10 @@ class _Generation:
 class ProcessScanPool:
     """`Scanning` backed by worker processes; `start()` fails loudly if the scanner cannot load."""
 
-    def __init__(self, settings: Settings, factory: str = DEFAULT_FACTORY) -> None:
-        self._factory = factory
+    def __init__(self, settings: Settings, factory: str | None = None) -> None:
+        self._factory = factory or DEFAULT_FACTORY
         self._ctx = mp.get_context("spawn")
-        self._gen = _Generation(settings, factory, self._ctx)
+        self._gen = _Generation(settings, self._factory, self._ctx)
         self._tasks = itertools.count(1)
         self.on_rebuild: Callable[[], None] = lambda: None
 

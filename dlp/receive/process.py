@@ -86,6 +86,12 @@ def subject_of(raw: bytes) -> str:
         return ""
 
 
+def encryption_tag(settings: Settings) -> str | None:
+    """The subject tag to suggest to a sender, or None when no gateway would act on it."""
+    tags = settings.encryption.subject_tags
+    return tags[0] if tags and settings.relay.encrypt_next_hop else None
+
+
 def _params(params: tuple[str, ...], name: str) -> str | None:
     prefix = name.upper() + "="
     return next((p[len(prefix) :] for p in params if p.upper().startswith(prefix)), None)
@@ -221,9 +227,8 @@ class Processor:
     async def _bounce(self, msg: Inbound, s: ScanSummary, settings: Settings) -> Outcome:
         if settings.relay.mode == "before-queue":
             section = next((sec for _r, sec, _t in s.reasons if sec), "")
-            return Outcome(
-                replies.policy_reject(section), "rejected", s.verdict, s.scan_id, summary=s
-            )
+            reply = replies.policy_reject(section, encryption_tag(settings))
+            return Outcome(reply, "rejected", s.verdict, s.scan_id, summary=s)
         notify = [_params(p, "NOTIFY") or "" for p in msg.rcpt_params]
         if not msg.sender or (notify and all(n.upper() == "NEVER" for n in notify)):
             # no one may be told (a bounce of a bounce, or NOTIFY=NEVER): hold it instead
@@ -232,7 +237,7 @@ class Processor:
             sender=msg.sender, recipients=msg.recipients,
             original_recipients=[_params(p, "ORCPT") for p in msg.rcpt_params],
             envid=_params(msg.mail_params, "ENVID"), findings=s.masked, reasons=s.reasons,
-            subject_tag=(settings.encryption.subject_tags or ("[secure]",))[0],
+            subject_tag=encryption_tag(settings),
             scan_id=s.scan_id, reporting_mta=self.hostname, district=settings.district.name,
         )  # fmt: skip
         dsn = Transfer(

@@ -41,14 +41,15 @@ def bounced(scan_id: str) -> Reply:
     return Reply(250, "2.0.0", f"Ok: refused by policy, sender notified, scan {scan_id}")
 
 
-def policy_reject(section: str) -> Reply:
-    """Before-queue bounce: the client tells the sender; short and free of sensitive data."""
+def policy_reject(section: str, tag: str | None) -> Reply:
+    """Before-queue bounce: the client tells the sender; short and free of sensitive data.
+
+    `tag` is the subject tag to suggest, None when no encryption gateway would act on it.
+    """
     where = f" (policy section {section})" if section else ""
+    how = f"resend with {tag} in the subject" if tag else "send it encrypted (S/MIME or PGP)"
     return Reply(
-        550,
-        "5.7.1",
-        f"Message refused: sensitive data to outside recipients{where}; "
-        "resend with [secure] in the subject",
+        550, "5.7.1", f"Message refused: sensitive data to outside recipients{where}; {how}"
     )
 
 

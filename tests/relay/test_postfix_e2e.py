@@ -80,7 +80,7 @@ def test_postfix_pass_quarantine_and_bounce_end_where_the_policy_says(
     assert b"X-Rcpt-Args: <friend@gmail.com>" in passed[0]
     assert len(dsns) == 1 and b"X-Mail-Args: <>" in dsns[0]
     assert f"X-Rcpt-Args: <{SENDER}>".encode() in dsns[0]
-    assert b"536-22-8745" not in dsns[0] and b"8745" in dsns[0] and b"[secure]" in dsns[0]
+    assert b"536-22-8745" not in dsns[0] and b"8745" in dsns[0] and b"S/MIME" in dsns[0]
     assert held_count(tmp_path) == 1
 
 

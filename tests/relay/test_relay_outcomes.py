@@ -77,7 +77,8 @@ def test_bounce_after_queue_sends_a_dsn_from_the_null_sender_with_headers_only(
     assert parts == ["text/plain", "message/delivery-status", "text/rfc822-headers"]
     assert b"secret body line" not in dsn.data
     text_part = next(msg.iter_parts()).get_content()
-    assert SSN_MASKED in text_part and "C.14" in text_part and "[secure]" in text_part
+    assert SSN_MASKED in text_part and "C.14" in text_part
+    assert "[secure]" not in text_part and "S/MIME" in text_part  # no gateway: no tag to suggest
     assert b"Original-Envelope-Id: Env42" in dsn.data and b"Status: 5.7.1" in dsn.data
     assert b"Subject: Roster" in dsn.data
 
@@ -93,11 +94,30 @@ def test_bounce_of_a_null_sender_message_is_held_instead_of_bouncing_a_bounce(
     assert db.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 1
 
 
+def test_bounce_suggests_the_subject_tag_only_with_an_encryption_gateway(
+    start_relay, sink: Sink
+) -> None:
+    app = start_relay(relay={"encrypt_next_hop": "127.0.0.1:9"})
+    assert send(app.port, message(body="VERDICT=bounce")).final[0] == 250
+    [dsn] = sink.wait_for(1)
+    msg = email.message_from_bytes(dsn.data, policy=email.policy.default)
+    assert "[secure] at the start of the subject" in next(msg.iter_parts()).get_content()
+
+
 def test_before_queue_bounce_is_a_550_5_7_1_rejection(start_relay, sink: Sink) -> None:
     app = start_relay(relay={"mode": "before-queue"})
     code, text = send(app.port, message(body="VERDICT=bounce")).final
-    assert code == 550 and text.startswith("5.7.1") and "[secure]" in text
+    assert code == 550 and text.startswith("5.7.1") and "[secure]" not in text
     assert sink.data_commands == 0
+    gated = start_relay(relay={"mode": "before-queue", "encrypt_next_hop": "127.0.0.1:9"})
+    code, text = send(gated.port, message(body="VERDICT=bounce")).final
+    assert code == 550 and "resend with [secure] in the subject" in text
+
+
+def test_start_up_warns_that_subject_tags_need_an_encryption_gateway(start_relay, caplog) -> None:
+    with caplog.at_level("WARNING", logger="dlp.serve"):
+        start_relay()
+    assert any("relay.encrypt_next_hop" in r.getMessage() for r in caplog.records)
 
 
 def test_monitor_mode_relays_a_quarantine_verdict_and_records_it(start_relay, sink: Sink) -> None:
