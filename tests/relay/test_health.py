@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from .client import message, send
 from .util import AppThread, free_port, wait_until
 
 
@@ -53,3 +57,13 @@ def test_healthz_says_degraded_while_the_store_fails(
         db.rmdir()
         away.rename(db)
     assert wait_until(lambda: _healthz(port)["store"] == "ok", timeout=30)
+
+
+def test_each_message_is_logged_with_its_message_id_and_node(
+    start_relay: Callable[..., AppThread], caplog: pytest.LogCaptureFixture
+) -> None:
+    app = start_relay(node={"name": "relay-7"})
+    caplog.set_level(logging.INFO, logger="dlp")
+    assert send(app.port, message()).final[0] == 250
+    lines = [r for r in caplog.records if r.getMessage() == "message relayed"]
+    assert [(r.message_id, r.node) for r in lines] == [("<t1@westpark.k12.ca.us>", "relay-7")]
