@@ -25,7 +25,9 @@ STARTUP_SECONDS = 300  # spaCy loads in the worker: seconds, or minutes on a loa
 class Node:
     """One relay: its config, pattern folder and data folder live under `home`."""
 
-    def __init__(self, home: Path, name: str, sections: dict[str, Any]) -> None:
+    def __init__(
+        self, home: Path, name: str, sections: dict[str, Any], poll_seconds: float = 0.5
+    ) -> None:
         self.home, self.name = home, name
         self.port, self.metrics_port = free_port(), free_port()
         self.patterns = home / "patterns"
@@ -34,7 +36,7 @@ class Node:
         data: dict[str, Any] = {
             "district": {"name": "West Park", "domains": ["westpark.k12.ca.us"]},
             "patterns": str(self.patterns),
-            "detection": {"poll_seconds": 0.5},
+            "detection": {"poll_seconds": poll_seconds},
             "metrics": {"listen": f"127.0.0.1:{self.metrics_port}"},
             "review": {"listen": None},
             "node": {"name": name},
