@@ -12,6 +12,9 @@ simulate the outage; a loopback aiosmtpd sink is the next hop.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import os
 import shutil
 import sys
@@ -78,9 +81,13 @@ def run(poll: float, home: Path, base: str) -> None:
         admin = home / "admin.yaml"
         admin.write_text(yaml.safe_dump({"district": {"domains": ["westpark.k12.ca.us"]},
                                          "quarantine": {"url": url}}))  # fmt: skip
-        dlp(["patterns", "publish", str(folder), "--config", str(admin), "--skip-examples"])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            dlp(["patterns", "publish", str(folder), "--config", str(admin), "--skip-examples",
+                 "--json"])  # fmt: skip
+        version = json.loads(out.getvalue())["patterns_version"]
         timed("publish → both nodes run the set", lambda: all(
-            (n.healthz() or {}).get("patterns_source") == "published" for n in nodes))  # fmt: skip
+            (n.healthz() or {}).get("patterns_version") == version for n in nodes))  # fmt: skip
         held = send(nodes[1].port, message("Locker", "Code BADGE-482913")).final
         print(f"after publish, node-b answers: {held[0]} {held[1][:40]}", flush=True)
         proxy.cut()
@@ -93,7 +100,7 @@ def run(poll: float, home: Path, base: str) -> None:
               f"{time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
         proxy.restore()
         timed("database back → node-c follows the published set", lambda: (
-            (third.healthz() or {}).get("patterns_source") == "published"), third)  # fmt: skip
+            (third.healthz() or {}).get("patterns_version") == version), third)  # fmt: skip
     finally:
         for n in (*nodes, third):
             n.stop()

@@ -143,8 +143,11 @@ class RelayApp:
 
     async def use_published(self, folder: Path) -> bool:
         """Run a pattern set published to the shared database (refused like a bad SIGHUP)."""
+        if folder == self.fleet.published:
+            return True  # published again after another set was refused: already running
         previous, self.fleet.published = self.fleet.published, folder
         if await self.reload("publish"):
+            self.fleet.running_published = True
             return True
         self.fleet.published = previous
         return False

@@ -29,7 +29,8 @@ class FleetNode:
         self.name = settings.node.name
         self.cache = PatternCache(data_dir() / "fleet")
         self.health = StoreHealth()
-        self.published: Path | None = None  # the accepted published folder, when one is
+        self.published: Path | None = None  # the published folder reloads use, when one is
+        self.running_published = False  # the workers run a published set (not the local one)
         from dlp.quarantine import store_url
 
         url = store_url(settings)
@@ -74,6 +75,7 @@ class FleetNode:
                       extra={"errors": [str(e) for e in exc.errors][:20]})  # fmt: skip
             return settings
         self.published = folder
+        self.running_published = True
         self.cache.accept(folder)
         return candidate
 
@@ -151,7 +153,7 @@ class FleetNode:
             "accepting": accepting,
             "store": "ok" if self.health.ok else "unavailable",
             **labels,
-            "patterns_source": "published" if self.published else "local",
+            "patterns_source": "published" if self.running_published else "local",
             "exports_database_gauges": self.exports_gauges(),
         }
         if not self.health.ok:

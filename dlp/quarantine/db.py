@@ -133,6 +133,11 @@ class PostgresDatabase:
         try:
             with conn.transaction(), conn.cursor() as cur:
                 yield _PgTx(cur)
+        except self._psycopg.OperationalError as exc:  # the server went away mid-transaction
+            if not conn.broken:
+                raise
+            why = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise StoreUnavailable(f"lost the connection to PostgreSQL: {why}") from None
         finally:
             conn.close()
 

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 
 from dlp.cli import main
+from dlp.fleet.shared import SharedState
+from dlp.quarantine.db import PostgresDatabase
 from tests.conftest import ROOT
 from tests.fleet.conftest import node_sections
 from tests.fleet.nodes import Node, wait_for
@@ -87,6 +89,7 @@ def test_one_publish_and_one_roster_import_change_verdicts_on_both_nodes(
     for node in nodes:
         wait_for(lambda n=node: versions(n)[1] == published[1], FOLLOW_SECONDS, "publish", node)
     assert versions(a) == versions(b)
+    assert {(n.healthz() or {}).get("patterns_source") for n in nodes} == {"published"}
     for node in nodes:
         assert outcome(node, BADGE_MAIL) == "held"
 
@@ -163,3 +166,18 @@ def test_a_node_starts_during_a_database_outage_and_follows_when_it_returns(
     finally:
         proxy.restore()
         c.stop()
+
+
+def test_a_broken_set_in_the_database_is_refused_and_the_running_set_kept(
+    nodes: tuple[Node, Node], pg_url: str
+) -> None:
+    """Published by hand or by an older dlp, unchecked: nodes refuse it like a bad SIGHUP."""
+    before = [versions(n) for n in nodes]
+    files = {"student.yaml": b"recognizers:\n  - name: [unclosed\n"}
+    SharedState(PostgresDatabase(pg_url), "by-hand").publish_patterns("0badc0ffee00", files)
+    for node in nodes:
+        wait_for(lambda n=node: "published pattern set refused" in n.log.read_text(),
+                 FOLLOW_SECONDS, "the refusal", node)  # fmt: skip
+    assert [versions(n) for n in nodes] == before
+    for node in nodes:
+        assert outcome(node, BADGE_MAIL.replace(b"Locker", b"Again")) == "held"
