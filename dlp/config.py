@@ -119,8 +119,20 @@ class RelaySection(_Section):
     # smtp_data_done_timeout (600 s default) or Postfix retries a message we delivered
     next_hop_timeout: float = Field(60, gt=0)
     max_sessions: int = Field(100, ge=1)  # more concurrent connections get 421 4.3.2
+    # like Postfix's anvil: one client address holds at most this many of them (421 4.7.0)
+    max_sessions_per_client: int = Field(50, ge=1)
+    idle_timeout: float = Field(30, gt=0)  # seconds between commands outside a transaction
+    max_recipients: int = Field(1000, ge=1)  # like smtpd_recipient_limit; more get 452 4.5.3
+    # raw message bytes held at once (received or being decided); past it 452 4.3.1 at MAIL
+    max_inflight_mb: float = Field(512, gt=0)
     poison_after: int = Field(3, ge=1)  # scan crashes/timeouts before a message is held
     loop_limit: int = Field(3, ge=1)  # X-DLP-Scan-ID headers already present → 554 5.4.6
+
+    @model_validator(mode="after")
+    def _budget_fits_a_message(self) -> RelaySection:
+        if self.max_inflight_mb < self.max_message_mb:
+            raise ValueError("max_inflight_mb must be at least max_message_mb")
+        return self
 
 
 class MetricsSection(_Section):
@@ -241,6 +253,12 @@ class Settings(_Section):
 def warnings(settings: Settings) -> list[str]:
     """Settings that are valid but probably not what the district means (config check, start-up)."""
     out = []
+    if "patterns" not in settings.model_fields_set:
+        out.append(
+            f"patterns: is not set, so the pattern files shipped with dlp are used "
+            f"({settings.patterns}); edits there are lost on upgrade: copy them to "
+            "/etc/dlp/patterns and set patterns: /etc/dlp/patterns"
+        )
     if settings.encryption.subject_tags and not settings.relay.encrypt_next_hop:
         tags = ", ".join(settings.encryption.subject_tags)
         out.append(
@@ -280,7 +298,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
 def _explain(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling against INTERFACES.md)"
+        return "unknown key (check the spelling against the README's Configuration section)"
     if kind == "missing":
         return "required value is missing"
     msg = str(error["msg"])

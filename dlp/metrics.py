@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prometheus_client import (
@@ -25,6 +25,13 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from dlp import __version__
 
+VERDICTS = ("pass", "quarantine", "bounce")
+ACTIONS = ("relayed", "held", "bounced", "rejected", "refused_downstream")
+ERROR_KINDS = (
+    "scan_crash", "scan_timeout", "scan_queue_timeout", "store", "internal",
+    "next_hop_down", "next_hop_timeout", "next_hop_lost", "next_hop_tempfail", "loop",
+)  # fmt: skip
+REFUSALS = ("overload", "shutdown", "client_limit", "inflight_bytes")
 SCAN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300)
 
 
@@ -79,6 +86,33 @@ class Metrics:
             "dlp_patterns_loaded", "Recognizers in the running pattern set, by mode",
             ["mode"], registry=r,
         )  # fmt: skip
+
+        self._zero()
+
+    def _zero(self) -> None:
+        """Create the labelled series that exist from the start, at 0.
+
+        Prometheus shows no series until a label set is first used, so a
+        dashboard panel would say "No data" (and `rate()` would miss the first
+        event) until something went wrong; a zero line is the honest picture.
+        """
+        for verdict in VERDICTS:
+            for action in ACTIONS:
+                self.messages.labels(verdict, action)
+        for kind in ERROR_KINDS:
+            self.errors.labels(kind)
+        for why in REFUSALS:
+            self.refused_sessions.labels(why)
+        for result in ("ok", "failed"):
+            self.reloads.labels(result)
+        for trigger in ("sighup", "watch"):
+            self.pattern_reload_errors.labels(trigger)
+
+    def zero_patterns(self, recognizers: Iterable[tuple[str, str, str]]) -> None:
+        """Series at 0 for each (name, entity, mode) of the running pattern set."""
+        for name, entity, mode in recognizers:
+            self.pattern_hits.labels(name, mode)
+            self.findings.labels(entity)
 
     def render(self) -> bytes:
         return bytes(generate_latest(self.registry))

@@ -62,6 +62,7 @@ class RelayApp:
         self.metrics.store_up.set_function(lambda: int(self.fleet.health.ok))
         self.metrics.build_info.labels = self.version_labels
         self.gate = Gate(settings.relay.max_sessions)
+        self.gate.configure(settings.relay)
         self.gate.on_refused = lambda why: self.metrics.refused_sessions.labels(why).inc()
         self.metrics.sessions.set_function(lambda: len(self.gate.sessions))
         self.hostname = socket.getfqdn()
@@ -154,6 +155,7 @@ class RelayApp:
 
     def _count_patterns(self) -> None:
         modes = [r.mode for r in self.patterns.recognizers]
+        self.metrics.zero_patterns((r.name, r.entity, r.mode) for r in self.patterns.recognizers)
         for mode in ("enforce", "monitor"):
             self.metrics.patterns_loaded.labels(mode).set(modes.count(mode))
 
@@ -194,7 +196,7 @@ class RelayApp:
         if new.relay.listen != self.settings.relay.listen:
             log.warning("relay.listen changed; takes effect after a restart")
         self.settings = new
-        self.gate.max_sessions = new.relay.max_sessions
+        self.gate.configure(new.relay)
         self.metrics.reloads.labels("ok").inc()
         log.info("config reloaded", extra={"source": str(new.source), "trigger": trigger})
         return True

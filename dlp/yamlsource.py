@@ -52,6 +52,25 @@ def load_yaml(path: Path) -> YamlDoc:
     return parse_yaml(text, file)
 
 
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's problem, plus where the unclosed construct opened when that is elsewhere.
+
+    For an unclosed `[` or `{` the parser gives up lines later; the line where
+    the bracket opened is the one the author has to fix.
+    """
+    text = f"invalid YAML: {exc.problem or exc.context}"
+    start, end = exc.context_mark, exc.problem_mark
+    if (
+        exc.context
+        and exc.problem
+        and start is not None
+        and (end is None or start.line != end.line)
+    ):
+        opened = exc.context.removeprefix("while parsing ")
+        text += f" ({opened} opened at line {start.line + 1}, column {start.column + 1})"
+    return text
+
+
 def parse_yaml(text: str, file: str) -> YamlDoc:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -59,8 +78,7 @@ def parse_yaml(text: str, file: str) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
-        problem = f"invalid YAML: {exc.problem or exc.context}"
-        raise ConfigError(file, "", problem, line) from None
+        raise ConfigError(file, "", yaml_problem(exc), line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(file, "", f"invalid YAML: {exc}") from None
     lines: dict[KeyPath, int] = {}

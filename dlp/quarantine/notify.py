@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import time
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -118,12 +119,34 @@ async def send(settings: Settings, relay: Relay, record: Record, kind: str) -> R
     return delivery.result
 
 
+NOTIFY_BATCH = 20  # notices claimed at a time
+DRAIN_SECONDS = 4.0  # one sweep keeps claiming batches until the queue is empty or this passes
+
+
 async def run_once(
     settings: Settings, store: Transitions, relay: Relay, qid: str | None = None
 ) -> int:
-    """Send the notices that are due (all, or `qid`'s); returns how many went out."""
+    """Send the notices that are due (all, or `qid`'s); returns how many went out.
+
+    Batch after batch until fewer than a batch are due, so the queue keeps up
+    with a burst of held mail; bounded in time so a slow next hop cannot hold
+    the sweep forever.
+    """
     sent = 0
-    claimed = await asyncio.to_thread(store.claim_notifications, NOTIFY_LEASE, 20, qid)
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while True:
+        claimed = await asyncio.to_thread(
+            store.claim_notifications, NOTIFY_LEASE, NOTIFY_BATCH, qid
+        )
+        sent += await _send_claimed(settings, store, relay, claimed)
+        if len(claimed) < NOTIFY_BATCH or qid is not None or time.monotonic() > deadline:
+            return sent
+
+
+async def _send_claimed(
+    settings: Settings, store: Transitions, relay: Relay, claimed: list[tuple[Record, str]]
+) -> int:
+    sent = 0
     for record, kind in claimed:
         if not should_notify(settings, record, kind):
             await asyncio.to_thread(store.notified, record.id, "skipped", kind, "not notified")

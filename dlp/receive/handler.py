@@ -38,6 +38,15 @@ def _dsn_params_valid(params: tuple[str, ...]) -> bool:
     return True
 
 
+def _declared_size(params: tuple[str, ...]) -> int:
+    """The SIZE= a client declared at MAIL (RFC 1870), 0 when absent."""
+    for p in params:
+        key, _, value = p.partition("=")
+        if key.upper() == "SIZE" and value.isdigit():
+            return int(value)
+    return 0
+
+
 class Handler:
     def __init__(self, processor: Processor, gate: Gate) -> None:
         self.processor = processor
@@ -64,6 +73,8 @@ class Handler:
         params = raw_params(server, "FROM:")
         if not _dsn_params_valid(params):
             return str(replies.BAD_PARAM)
+        if not self.gate.hold(server, _declared_size(params)):
+            return str(replies.INFLIGHT_FULL)
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         envelope.mail_params = params
@@ -75,6 +86,8 @@ class Handler:
         params = raw_params(server, "TO:")
         if not _dsn_params_valid(params):
             return str(replies.BAD_PARAM)
+        if len(envelope.rcpt_tos) >= self.gate.max_recipients:
+            return str(replies.TOO_MANY_RCPTS)
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         envelope.rcpt_params.append(params)

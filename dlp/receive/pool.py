@@ -130,12 +130,19 @@ class _Generation:
         )
         self.settings = settings
         self.killed = False  # we killed a worker on purpose: the others' tasks are innocent
+        self.ready: asyncio.Future[None] | None = None  # workers starting after a rebuild
 
     def pid_running(self, task_no: int) -> int | None:
         for i in range(0, len(self.slots), 2):
             if self.slots[i + 1] == task_no:
                 return int(self.slots[i])
         return None
+
+
+def _consume(fut: asyncio.Future[None]) -> None:
+    """Mark a warm-up's failure as seen (each waiting message reports it as a 451)."""
+    if not fut.cancelled():
+        fut.exception()
 
 
 class ProcessScanPool:
@@ -165,6 +172,7 @@ class ProcessScanPool:
         for attempt in (1, 2):
             gen = self._gen
             try:
+                await self._ready(gen)
                 return await self._run(gen, raw, sender, recipients)
             except BrokenProcessPool:
                 innocent = gen.killed
@@ -195,11 +203,26 @@ class ProcessScanPool:
         except Exception as exc:
             raise ScanFailed("crash", type(exc).__name__) from None
 
+    async def _ready(self, gen: _Generation) -> None:
+        """Wait for a rebuilt pool's workers to start: a message's deadline is for scanning it,
+        not for starting Python and spaCy again (seconds on a busy machine)."""
+        if gen.ready is None:
+            return
+        try:
+            await asyncio.shield(gen.ready)
+        except (BrokenProcessPool, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # the new workers could not start: the message waits (451)
+            raise ScanFailed("crash", f"scan workers did not restart: {exc}") from None
+
     def _rebuild(self, broken: _Generation) -> None:
         if self._gen is broken:  # only the first of the messages that saw it rebuilds
             log.warning("scan pool broken; rebuilding")
             broken.executor.shutdown(wait=False, cancel_futures=True)
-            self._gen = _Generation(broken.settings, self._factory, self._ctx)
+            new = _Generation(broken.settings, self._factory, self._ctx)
+            new.ready = asyncio.ensure_future(self._probe(new, timeout=300))
+            new.ready.add_done_callback(_consume)
+            self._gen = new
             self.on_rebuild()
 
     async def reload(self, settings: Settings) -> None:

@@ -24,7 +24,7 @@ CHECK_EXAMPLE = """example:
   dlp patterns check /etc/dlp/patterns --config /etc/dlp/config.yaml
 """
 TEST_EXAMPLE = """examples:
-  dlp patterns test --patterns ./patterns-new ../shared/corpus/dev
+  dlp patterns test --patterns ./patterns-new labelled-mail/
   dlp patterns test --patterns ./patterns-new --baseline /etc/dlp/patterns sample-mail/
 """
 EXPLAIN_EXAMPLE = """examples:

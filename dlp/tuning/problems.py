@@ -24,7 +24,7 @@ from dlp.config import PACKAGE_DIR
 from dlp.detect.patterns import ROLES
 from dlp.detect.validators import VALIDATORS
 from dlp.errors import ConfigError
-from dlp.yamlsource import KeyPath, format_path
+from dlp.yamlsource import KeyPath, format_path, yaml_problem
 
 SCHEMA_PATH = PACKAGE_DIR.parent / "schemas" / "patterns.schema.json"
 
@@ -98,7 +98,7 @@ def compose(text: str, file: str) -> tuple[Positions | None, Problem | None]:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         fix = "check indentation and quote regexes in single quotes"
-        return None, Problem(file, line, col, "", f"invalid YAML: {exc.problem}", fix)
+        return None, Problem(file, line, col, "", yaml_problem(exc), fix)
     except yaml.YAMLError as exc:
         return None, Problem(file, None, None, "", f"invalid YAML: {exc}")
 

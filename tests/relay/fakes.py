@@ -54,3 +54,14 @@ class MarkerScanner:
 def _subject(raw: bytes) -> str:
     m = re.search(rb"^Subject: (.*?)\r?$", raw, re.M | re.I)
     return m.group(1).decode("utf-8", "replace") if m else ""
+
+
+SLOW_START_FACTORY = f"{__name__}:SlowStartScanner"
+
+
+class SlowStartScanner(MarkerScanner):
+    """Takes seconds to build, like spaCy loading on a busy machine."""
+
+    def __init__(self, settings: Any) -> None:
+        time.sleep(3)
+        super().__init__(settings)

@@ -69,3 +69,23 @@ def test_reload_with_a_good_config_applies_it(start_relay, sink: Sink, tmp_path:
     assert send(app.port, message(body="VERDICT=quarantine")).final[0] == 250
     [got] = sink.wait_for(1)  # monitor mode relays instead of holding
     assert b"X-DLP-Verdict: quarantine (monitor mode: pass)" in got.data
+
+
+def test_after_a_crash_the_next_message_is_not_charged_for_the_workers_restart(
+    sink: Sink, tmp_path: Path
+) -> None:
+    from dlp.serve import RelayApp
+
+    from .fakes import SLOW_START_FACTORY
+    from .util import AppThread
+
+    settings = load_settings(
+        tmp_path, {"next_hop": f"127.0.0.1:{sink.port}", "message_timeout": 2, "workers": 1}
+    )
+    app = AppThread(RelayApp(settings, ProcessScanPool(settings, SLOW_START_FACTORY))).start()
+    try:
+        assert send(app.port, message(body="CRASH")).final[0] == 451
+        # the pool restarts (3 s to build a scanner, more than the 2 s message deadline)
+        assert send(app.port, message(body="after the crash")).final[0] == 250
+    finally:
+        app.stop()
