@@ -17,6 +17,7 @@ from dlp.config import RosterSection, Settings
 from dlp.fleet.shared import SharedState
 from dlp.fleet.versions import bytes_version
 from dlp.roster.importer import ImportSummary, Progress, run_import
+from dlp.roster.store import RosterData, RosterError, read_store
 
 
 def import_shared(
@@ -40,3 +41,16 @@ def import_shared(
     version = bytes_version(data)
     shared.publish_roster(version, data)
     return dataclasses.replace(summary, shared_version=version)
+
+
+def read_shared(settings: Settings, section: RosterSection) -> tuple[str, RosterData]:
+    """`dlp roster status` of a shared roster: what the database's active roster holds."""
+    url = section.store_url()
+    assert url is not None
+    active = SharedState.connect(url, settings.node.name, connect_timeout=10).active_roster()
+    if active is None:
+        raise RosterError("the shared database holds no roster yet: run `dlp roster import`")
+    with tempfile.TemporaryDirectory(prefix="dlp-roster-status-") as tmp:
+        local = Path(tmp) / "roster.db"
+        local.write_bytes(active[1])
+        return f"shared roster {active[0]}", read_store(local)

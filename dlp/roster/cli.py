@@ -99,11 +99,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    _settings, section = _settings_roster(args.config)
-    store = section.store_path()
-    if not store.exists():
+    settings, section = _settings_roster(args.config)
+    store: Path | str = section.store_path()
+    if section.store_url():
+        from dlp.fleet.roster import read_shared
+
+        store, data = read_shared(settings, section)
+    elif not section.store_path().exists():
         raise RosterError(f"roster store {store} does not exist: run `dlp roster import`")
-    data = read_store(store)
+    else:
+        data = read_store(section.store_path())
     info = {"store": str(store), "key_file": str(section.key_path()),
             "students": int(data.meta.get("students", 0)), "staff": int(data.meta.get("staff", 0)),
             "written_at": int(data.meta.get("written_at", 0)),

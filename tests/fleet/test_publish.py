@@ -3,6 +3,7 @@ the store's leases; one-line errors when the shared database cannot be used."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import time
@@ -15,6 +16,7 @@ from dlp.cli import main
 from dlp.fleet.shared import SharedState
 from dlp.quarantine.db import PostgresDatabase
 from tests.conftest import ROOT
+from tests.roster.conftest import STAFF_CSV, STUDENTS_CSV
 
 
 def _config(tmp: Path, url: str) -> Path:
@@ -105,3 +107,22 @@ def test_one_node_holds_the_gauge_lease_until_it_lapses(pg_url: str) -> None:
     time.sleep(0.6)
     assert b.hold_lease("gauges", 0.5) is True
     assert a.hold_lease("gauges", 0.5) is False
+
+
+def test_a_shared_roster_import_keeps_the_population_not_given_and_reports_its_status(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.yaml"
+    data = yaml.safe_load(_config(tmp_path, pg_url).read_text())
+    data["roster"] = {"store": pg_url, "key_file": str(tmp_path / "roster.key")}
+    config.write_text(yaml.safe_dump(data))
+    students, staff = tmp_path / "students.csv", tmp_path / "staff.csv"
+    students.write_text(STUDENTS_CSV, encoding="utf-8")
+    staff.write_text(STAFF_CSV, encoding="utf-8")
+    assert main(["roster", "import", "--config", str(config), "--students", str(students)]) == 0
+    assert main(["roster", "import", "--config", str(config), "--staff", str(staff)]) == 0
+    capsys.readouterr()
+    assert main(["roster", "status", "--config", str(config), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["store"].startswith("shared roster ") and status["students"] == 6
+    assert status["staff"] == 2
