@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 
+from dlp.fleet.wakeup import announce
 from dlp.quarantine.codec import iso
 from dlp.quarantine.db import Database, MigrateFirst, PostgresDatabase
 from dlp.quarantine.migrations import migrate
@@ -46,14 +47,15 @@ def who() -> str:
 class SharedState:
     """What every node follows, kept in the quarantine's PostgreSQL."""
 
-    def __init__(self, db: Database, node: str) -> None:
+    def __init__(self, db: Database, node: str, url: str | None = None) -> None:
         self.db = db
         self.node = node
+        self.url = url  # PostgreSQL: where nodes LISTEN for publishes
 
     @classmethod
     def connect(cls, url: str, node: str, connect_timeout: int = 5) -> SharedState:
         """Lazily migrated: creating it never touches the network."""
-        return cls(MigrateFirst(PostgresDatabase(url, connect_timeout)), node)
+        return cls(MigrateFirst(PostgresDatabase(url, connect_timeout)), node, url)
 
     def migrate(self) -> None:
         migrate(self.db)
@@ -76,6 +78,7 @@ class SharedState:
                 " VALUES (?, ?, ?, ?, ?)",
                 (version, text, now, by, self.node),
             )
+            announce(tx, self.db.dialect, f"patterns {version}")
         return Published(version, now, by, self.node)
 
     def active_patterns(self) -> tuple[str, dict[str, bytes]] | None:
@@ -111,6 +114,7 @@ class SharedState:
                 " (SELECT seq FROM roster_sets ORDER BY seq DESC LIMIT ?)",
                 (KEEP_ROSTERS,),
             )
+            announce(tx, self.db.dialect, f"roster {version}")
         return Published(version, now, by, self.node)
 
     def active_roster(self) -> tuple[str, bytes] | None:

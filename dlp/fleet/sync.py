@@ -1,7 +1,8 @@
 """A node following the shared database: published patterns and roster, store health, lease.
 
-Every `detection.poll_seconds` the node asks the database for the active
-versions (one small query, which doubles as the store's health check).  A new
+Every `detection.poll_seconds`, and at once when a publish notifies it, the
+node asks the database for the active versions (one small query, which
+doubles as the store's health check).  A new
 pattern set is written to the local cache and handed to the relay's reload,
 which refuses a broken set exactly as a SIGHUP does; a new roster is checked
 against this node's key and then replaces the local store file, which the scan
@@ -23,6 +24,7 @@ from dlp.config import Settings
 from dlp.fleet.cache import PatternCache, replace_file
 from dlp.fleet.shared import SharedState
 from dlp.fleet.versions import bytes_version, roster_version
+from dlp.fleet.wakeup import Listener
 from dlp.roster.scan import load_matcher
 from dlp.roster.store import RosterError
 
@@ -62,15 +64,28 @@ class Follower:
         self.roster_refused: str | None = None  # a version this node's key cannot read
         self.patterns_seen: str | None = None  # last published version acted on
         self._task: asyncio.Task[None] | None = None
+        self._listeners: list[Listener] = []
+        self._woken = asyncio.Event()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        loop = asyncio.get_running_loop()
+
+        def wake() -> None:  # called from a listener thread
+            loop.call_soon_threadsafe(self._woken.set)
+
+        urls = {s.url for s in (self.shared, self.roster_shared) if s is not None and s.url}
+        self._listeners = [Listener(url, wake) for url in sorted(urls)]
+        for listener in self._listeners:
+            listener.start()
+        self._task = loop.create_task(self._run())
 
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        for listener in self._listeners:
+            await asyncio.to_thread(listener.stop)
 
     async def _run(self) -> None:
         while True:
@@ -78,7 +93,9 @@ class Follower:
                 await self.poll_once()
             except Exception:  # the loop must outlive any surprise
                 log.exception("following the shared database failed")
-            await asyncio.sleep(self._settings().detection.poll_seconds)
+            with contextlib.suppress(TimeoutError):  # a publish wakes us before the poll is due
+                await asyncio.wait_for(self._woken.wait(), self._settings().detection.poll_seconds)
+            self._woken.clear()
 
     async def poll_once(self) -> None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 
 from dlp.cli import main
 from dlp.fleet.shared import SharedState
+from dlp.fleet.wakeup import Listener
 from dlp.quarantine.db import PostgresDatabase
 from tests.conftest import ROOT
 from tests.roster.conftest import STAFF_CSV, STUDENTS_CSV
@@ -126,3 +128,19 @@ def test_a_shared_roster_import_keeps_the_population_not_given_and_reports_its_s
     status = json.loads(capsys.readouterr().out)
     assert status["store"].startswith("shared roster ") and status["students"] == 6
     assert status["staff"] == 2
+
+
+def test_a_publish_wakes_listening_nodes_at_once(pg_url: str) -> None:
+    woken = threading.Event()
+    listener = Listener(pg_url, woken.set)
+    listener.start()
+    try:
+        shared = SharedState(PostgresDatabase(pg_url), "admin-host")
+        shared.migrate()
+        for attempt in range(40):  # until the listener has connected (a busy machine is slow)
+            shared.publish_patterns(f"feedc0ffee{attempt:02d}", {"x.yaml": b"recognizers: []\n"})
+            if woken.wait(0.5):
+                break
+        assert woken.is_set()
+    finally:
+        listener.stop()
