@@ -3,8 +3,10 @@
 A publish or roster import sends a notification in the same transaction as its
 row; each node keeps one listening connection (in a thread: psycopg waits
 blocking) and, when woken, polls right away instead of at the next
-`detection.poll_seconds`.  The poll stays the safety net: a lost connection or
-notification only delays a node until its next look.
+`detection.poll_seconds`.  Losing or regaining the listening connection also
+wakes it, so an outage and a recovery show in `/healthz` within seconds.  The
+poll stays the safety net: a lost notification only delays a node until its
+next look.
 """
 
 from __future__ import annotations
@@ -46,13 +48,20 @@ class Listener:
     def _run(self) -> None:
         import psycopg
 
+        connected = False
         while not self._stop.is_set():
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    if not connected:  # back after an outage: what was published meanwhile?
+                        connected = True
+                        self._wake()
                     while not self._stop.is_set():
                         for _ in conn.notifies(timeout=STOP_CHECK_SECONDS, stop_after=1):
                             self._wake()
             except psycopg.Error as exc:
+                if connected:  # the database just went away: let health say so now
+                    connected = False
+                    self._wake()
                 log.debug("fleet listener reconnects", extra={"why": type(exc).__name__})
                 self._stop.wait(RECONNECT_SECONDS)
