@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from . import fakes
@@ -60,6 +62,8 @@ class RelayProcess:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(30)
+        for left in Path(tempfile.gettempdir()).glob(f"dlp-patterns-{self.proc.pid}-*"):
+            shutil.rmtree(left, ignore_errors=True)  # what a killed relay leaves for the next
 
 
 def _processes() -> dict[int, int]:
