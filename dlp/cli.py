@@ -12,6 +12,7 @@ from pathlib import Path
 from dlp import __version__, config
 from dlp.errors import ConfigErrors, DlpError
 from dlp.model import Envelope
+from dlp.quarantine.model import StoreUnavailable
 from dlp.review import cli as review_cli
 from dlp.roster import cli as roster_cli
 
@@ -177,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DlpError as exc:
         print(f"dlp: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreUnavailable as exc:
+        print(f"dlp: store unavailable: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import replace
+import socket
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,10 @@ def data_dir() -> Path:
         return Path(explicit)
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(xdg) / "dlp"
+
+
+def is_postgres_url(value: str) -> bool:
+    return value.startswith(("postgresql://", "postgres://"))
 
 
 class _Section(BaseModel):
@@ -82,6 +87,9 @@ class DetectionSection(_Section):
     context_words_before: int = Field(6, ge=0, le=50)
     context_words_after: int = Field(2, ge=0, le=50)
     watch_patterns: bool = False  # the relay reloads pattern files when they change on disk
+    # seconds between a relay's looks at the shared database (published patterns and
+    # roster, store health); only used with a PostgreSQL quarantine
+    poll_seconds: float = Field(30, gt=0, le=3600)
 
 
 class OcrSection(_Section):
@@ -200,6 +208,12 @@ class ReviewSection(_Section):
         return v
 
 
+class NodeSection(_Section):
+    """This relay among several: its name in /healthz, metrics, records and the audit log."""
+
+    name: str = Field(default_factory=socket.gethostname, min_length=1, max_length=100)
+
+
 class _Columns(_Section):
     """Header names for each roster field; case, spaces, underscores and dashes are ignored.
 
@@ -249,15 +263,23 @@ class RosterColumns(_Section):
 class RosterSection(_Section):
     """Roster matching (docs/POLICY-roster.md); defaults live in the data folder."""
 
-    store: Path | None = None  # default: <data dir>/roster.db
+    # a file (default: <data dir>/roster.db) or a postgresql:// URL shared by several relays
+    store: str | None = None
     key_file: Path | None = None  # default: <data dir>/roster.key; keep it outside the store
     # With a roster, a spaCy name that is not on it scores NER score x this weight; below
     # detection.min_score it identifies nobody (1.0: roster-less behaviour for NER names).
     ner_name_weight: float = Field(0.5, ge=0.0, le=1.0)
     columns: RosterColumns = RosterColumns()
 
+    def store_url(self) -> str | None:
+        """The shared PostgreSQL holding the roster, None when the store is a local file."""
+        return self.store if self.store and is_postgres_url(self.store) else None
+
     def store_path(self) -> Path:
-        return self.store or data_dir() / "roster.db"
+        """The file scanners read: the store itself, or the local copy of a shared one."""
+        if self.store and not self.store_url():
+            return Path(self.store)
+        return data_dir() / "roster.db"
 
     def key_path(self) -> Path:
         return self.key_file or data_dir() / "roster.key"
@@ -278,6 +300,7 @@ class Settings(_Section):
     quarantine: QuarantineSection = QuarantineSection()
     review: ReviewSection = ReviewSection()
     roster: RosterSection | None = None
+    node: NodeSection = NodeSection()
     source: Path | None = None
 
 
@@ -315,8 +338,9 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
         holder: Any = data
         for key in keys[:-1]:
             holder = holder.get(key) if isinstance(holder, dict) else None
-        if isinstance(holder, dict) and isinstance(holder.get(keys[-1]), str):
-            holder[keys[-1]] = str((base / holder[keys[-1]]).resolve())
+        value = holder.get(keys[-1]) if isinstance(holder, dict) else None
+        if isinstance(value, str) and not is_postgres_url(value):
+            holder[keys[-1]] = str((base / value).resolve())
     quarantine = data.get("quarantine")
     if isinstance(quarantine, dict) and isinstance(quarantine.get("url"), str):
         url: str = quarantine["url"]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,6 +21,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from dlp import __version__
 
 VERDICTS = ("pass", "quarantine", "bounce")
 ACTIONS = ("relayed", "held", "bounced", "rejected", "refused_downstream")
@@ -43,8 +48,9 @@ class Metrics:
             "dlp_scan_seconds", "Time to scan one message", buckets=SCAN_BUCKETS, registry=r
         )
         self.scanned_bytes = Counter("dlp_scanned_bytes", "Bytes of mail scanned", registry=r)
-        self.quarantine_size = Gauge(
-            "dlp_quarantine_messages", "Messages held in quarantine", registry=r
+        # database-wide: with several relays on one PostgreSQL only one node exports it
+        self.quarantine_size = SharedGauge(
+            "dlp_quarantine_messages", "Messages held in quarantine (database-wide)", r
         )
         self.errors = Counter(
             "dlp_errors", "Temporary failures and internal errors, by kind", ["kind"], registry=r
@@ -72,6 +78,10 @@ class Metrics:
             "Pattern-file reloads refused (the running set is kept), by trigger",
             ["trigger"], registry=r,
         )  # fmt: skip
+        self.store_up = Gauge(
+            "dlp_store_up", "1 while the quarantine store answers (last look)", registry=r
+        )
+        self.build_info = VersionInfo(r)
         self.patterns_loaded = Gauge(
             "dlp_patterns_loaded", "Recognizers in the running pattern set, by mode",
             ["mode"], registry=r,
@@ -108,10 +118,58 @@ class Metrics:
         return bytes(generate_latest(self.registry))
 
 
-async def serve_http(
-    host: str, port: int, metrics: Metrics, healthy: Callable[[], bool]
-) -> asyncio.Server:
-    """`/metrics` (Prometheus text format) and `/healthz` (200 ok / 503) on a tiny server."""
+class SharedGauge:
+    """A database-wide value, exported only while `exported()` (one node of several)."""
+
+    def __init__(self, name: str, documentation: str, registry: CollectorRegistry) -> None:
+        self.name, self.documentation = name, documentation
+        self.value = 0.0
+        self.exported: Callable[[], bool] = lambda: True
+        registry.register(self)
+
+    def set(self, value: float) -> None:
+        self.value = float(value)
+
+    def describe(self) -> list[Metric]:
+        return [GaugeMetricFamily(self.name, self.documentation)]
+
+    def collect(self) -> Iterator[Metric]:
+        if self.exported():
+            yield GaugeMetricFamily(self.name, self.documentation, value=self.value)
+
+
+class VersionInfo:
+    """`dlp_build_info{node, version, config_version, patterns_version, roster_version} 1`.
+
+    Nodes whose labels differ run different policies: the alert rule compares them.
+    """
+
+    LABELS = ("node", "config_version", "patterns_version", "roster_version")
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.labels: Callable[[], dict[str, str]] | None = None
+        registry.register(self)
+
+    def describe(self) -> list[Metric]:
+        return [GaugeMetricFamily("dlp_build_info", "What this node runs", labels=self.LABELS)]
+
+    def collect(self) -> Iterator[Metric]:
+        if self.labels is None:
+            return
+        values = self.labels()
+        family = GaugeMetricFamily(
+            "dlp_build_info", "What this node runs", labels=("version", *self.LABELS)
+        )
+        family.add_metric([__version__, *(values.get(k, "") for k in self.LABELS)], 1)
+        yield family
+
+
+Health = Callable[[], tuple[bool, dict[str, Any]]]
+
+
+async def serve_http(host: str, port: int, metrics: Metrics, health: Health) -> asyncio.Server:
+    """`/metrics` (Prometheus text format) and `/healthz` (JSON; 200, or 503 when not
+    accepting mail) on a tiny server."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(Exception):
@@ -123,9 +181,9 @@ async def serve_http(
             if path == "/metrics":
                 status, ctype, body = "200 OK", CONTENT_TYPE_LATEST, metrics.render()
             elif path == "/healthz":
-                ok = healthy()
+                ok, info = health()
                 status = "200 OK" if ok else "503 Service Unavailable"
-                ctype, body = "text/plain", b"ok\n" if ok else b"unhealthy\n"
+                ctype, body = "application/json", json.dumps(info).encode() + b"\n"
             else:
                 status, ctype, body = "404 Not Found", "text/plain", b"not found\n"
             head = f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\n"

@@ -15,12 +15,16 @@ import contextlib
 import logging
 import signal
 import socket
+from pathlib import Path
+from typing import Any
 
 from dlp import config
 from dlp.act.relay import Hop, Relay
 from dlp.config import Settings
 from dlp.detect.patterns import PatternSet
 from dlp.errors import ConfigErrors, DlpError
+from dlp.fleet import versions
+from dlp.fleet.node import FleetNode
 from dlp.metrics import Metrics, serve_http
 from dlp.quarantine import QuarantineStore, open_store
 from dlp.receive import logs, patterns_live
@@ -43,13 +47,20 @@ class RelayApp:
         store: QuarantineStore | None = None,
         metrics: Metrics | None = None,
     ) -> None:
+        # a relay starts during a database outage: clean mail needs no store
+        self.store: QuarantineStore = store or open_store(settings, defer_migration=True)
+        self.fleet = FleetNode(settings, self.store)
+        settings = self.fleet.startup_settings(settings, patterns_live.validate)
         self.settings = settings
         # workers read an accepted snapshot of the patterns, never the folder being edited
         self.snapshots = patterns_live.Snapshots()
         self.patterns = patterns_live.validate(settings)
+        self.patterns_version = versions.patterns_version(settings.patterns)
         self.scanning: Scanning = scanning or ProcessScanPool(self.snapshots.take(settings))
-        self.store: QuarantineStore = store or open_store(settings)
         self.metrics = metrics or Metrics()
+        self.metrics.quarantine_size.exported = self.fleet.exports_gauges
+        self.metrics.store_up.set_function(lambda: int(self.fleet.health.ok))
+        self.metrics.build_info.labels = self.version_labels
         self.gate = Gate(settings.relay.max_sessions)
         self.gate.configure(settings.relay)
         self.gate.on_refused = lambda why: self.metrics.refused_sessions.labels(why).inc()
@@ -88,9 +99,10 @@ class RelayApp:
         self._smtp = await loop.create_server(self._protocol, listen.host, listen.port)
         if self.settings.metrics.listen:
             m = Hop.parse(self.settings.metrics.listen)
-            self._http = await serve_http(m.host, m.port, self.metrics, self.healthy)
+            self._http = await serve_http(m.host, m.port, self.metrics, self.health)
         self.metrics.up.set(1)
         self.watcher.start()
+        self.fleet.start(lambda: self.settings, self.use_published, self._count_held)
         for warning in config.warnings(self.settings):
             log.warning("config: %s", warning, extra={"source": str(self.settings.source)})
         await self._log_ocr()
@@ -127,6 +139,27 @@ class RelayApp:
 
     def healthy(self) -> bool:
         return self._smtp is not None and self._smtp.is_serving() and not self.gate.draining
+
+    async def _count_held(self) -> None:
+        self.metrics.quarantine_size.set(await asyncio.to_thread(self.store.count))
+
+    def version_labels(self) -> dict[str, str]:
+        return self.fleet.labels(self.settings, self.patterns_version)
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """`/healthz`: what this node runs, and whether it takes mail and reaches its store."""
+        return self.fleet.healthz(self.healthy(), self.version_labels())
+
+    async def use_published(self, folder: Path) -> bool:
+        """Run a pattern set published to the shared database (refused like a bad SIGHUP)."""
+        if folder == self.fleet.published:
+            return True  # published again after another set was refused: already running
+        previous, self.fleet.published = self.fleet.published, folder
+        if await self.reload("publish"):
+            self.fleet.running_published = True
+            return True
+        self.fleet.published = previous
+        return False
 
     def _count_patterns(self) -> None:
         modes = [r.mode for r in self.patterns.recognizers]
@@ -166,6 +199,7 @@ class RelayApp:
             self.metrics.reloads.labels("failed").inc()
             return False
         self.patterns = patterns
+        self.patterns_version = await asyncio.to_thread(versions.patterns_version, new.patterns)
         self._count_patterns()
         if new.relay.listen != self.settings.relay.listen:
             log.warning("relay.listen changed; takes effect after a restart")
@@ -178,7 +212,7 @@ class RelayApp:
     async def _validated(self, trigger: str) -> tuple[Settings, PatternSet] | None:
         """The new config and its pattern set, or None after logging every problem."""
         try:
-            new = await asyncio.to_thread(config.load, self.settings.source)
+            new = self.fleet.overlay(await asyncio.to_thread(config.load, self.settings.source))
         except Exception as exc:
             log.error("reload failed; keeping the running config", extra={"why": str(exc)})
             return None
@@ -211,6 +245,7 @@ class RelayApp:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(server.wait_closed(), 5)
         await self.watcher.stop()
+        await self.fleet.stop()
         await asyncio.to_thread(self.scanning.close)
         self.snapshots.close()
         log.info("stopped")
@@ -240,7 +275,8 @@ async def _main(settings: Settings) -> int:
         from dlp.quarantine import open_store as open_review_store
         from dlp.review.web.server import ReviewService
 
-        review = ReviewService(settings, open_review_store(settings), app.metrics)
+        review_store = open_review_store(app.settings, defer_migration=True)
+        review = ReviewService(app.settings, review_store, app.metrics)
         await review.start()  # the privacy officers' UI and the quarantine sweeper
     except (DlpError, OSError, RuntimeError, ValueError) as exc:
         log.error("cannot start", extra={"why": str(exc)})

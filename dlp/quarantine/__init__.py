@@ -55,12 +55,17 @@ def store_url(settings: Settings) -> str:
     return settings.quarantine.url or f"{SQLITE}{data_dir() / 'quarantine.db'}"
 
 
-def open_store(settings: Settings) -> SqlStore:
-    """The store the config names, migrated to the current schema."""
+def open_store(settings: Settings, defer_migration: bool = False) -> SqlStore:
+    """The store the config names, migrated to the current schema.
+
+    StoreUnavailable when PostgreSQL cannot be reached, unless `defer_migration`
+    (the relay): then the first transaction that connects migrates.
+    """
     url = store_url(settings)
+    node = settings.node.name
     if url.startswith(SQLITE):
         folder = settings.quarantine.dir or data_dir() / "quarantine"
-        return SqliteQuarantineStore(Path(url[len(SQLITE) :]), Path(folder))
+        return SqliteQuarantineStore(Path(url[len(SQLITE) :]), Path(folder), node)
     if url.startswith(POSTGRES):
-        return PostgresQuarantineStore(url)
+        return PostgresQuarantineStore(url, node, defer_migration)
     raise ValueError(f"quarantine.url: expected sqlite:///PATH or postgresql://...: {url}")

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
+
+from dlp.quarantine.model import StoreUnavailable
 
 BUSY_TIMEOUT = 30  # seconds a writer waits for another (SQLite) before giving up
 CONNECT_TIMEOUT = 10  # seconds to reach PostgreSQL; the relay then answers 4xx
@@ -123,18 +126,58 @@ class _PgTx:
 class PostgresDatabase:
     dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, connect_timeout: int = CONNECT_TIMEOUT) -> None:
         import psycopg
 
         self.url = url
+        self.connect_timeout = connect_timeout
         self._psycopg = psycopg
-        self.errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+        self.errors: tuple[type[BaseException], ...] = (psycopg.Error, StoreUnavailable)
 
     @contextmanager
     def transaction(self) -> Iterator[_PgTx]:
-        conn = self._psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        try:
+            conn = self._psycopg.connect(
+                self.url, autocommit=True, connect_timeout=self.connect_timeout
+            )
+        except self._psycopg.OperationalError as exc:  # down, refused, wrong password
+            why = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise StoreUnavailable(f"cannot connect to PostgreSQL: {why}") from None
         try:
             with conn.transaction(), conn.cursor() as cur:
                 yield _PgTx(cur)
+        except self._psycopg.OperationalError as exc:  # the server went away mid-transaction
+            if not conn.broken:
+                raise
+            why = (str(exc).strip().splitlines() or [""])[0][:200]
+            raise StoreUnavailable(f"lost the connection to PostgreSQL: {why}") from None
         finally:
             conn.close()
+
+
+class MigrateFirst:
+    """A `Database` whose schema is brought up to date on the first transaction that works.
+
+    A relay restarted during a database outage must start anyway (clean mail needs
+    no store); until the database answers, every transaction fails like a down
+    database (the relay answers 4xx), and the first one that connects migrates.
+    """
+
+    def __init__(self, inner: Database) -> None:
+        self.inner = inner
+        self.dialect = inner.dialect
+        self.errors = inner.errors
+        self._lock = threading.Lock()
+        self._migrated = False
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        if not self._migrated:
+            from dlp.quarantine.migrations import migrate
+
+            with self._lock:
+                if not self._migrated:
+                    migrate(self.inner)
+                    self._migrated = True
+        with self.inner.transaction() as tx:
+            yield tx

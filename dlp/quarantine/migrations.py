@@ -139,12 +139,41 @@ _PG_V3 = [
         FOR EACH ROW EXECUTE FUNCTION disclosures_append_only()""",
 ]
 
+# Version 4, several relays as one: which node held a message or wrote an audit entry, the published
+# pattern sets and rosters every node follows (newest `seq` is active), and short leases
+# (one node exports the database-wide gauges).
+_V4_FLEET = [
+    "ALTER TABLE quarantine ADD COLUMN node TEXT",
+    "ALTER TABLE audit ADD COLUMN node TEXT",
+    """CREATE TABLE pattern_sets (
+        seq {serial} PRIMARY KEY, version TEXT NOT NULL, files TEXT NOT NULL,
+        published_at TEXT NOT NULL, published_by TEXT NOT NULL, node TEXT NOT NULL)""",
+    """CREATE TABLE roster_sets (
+        seq {serial} PRIMARY KEY, version TEXT NOT NULL, store {blob} NOT NULL,
+        imported_at TEXT NOT NULL, imported_by TEXT NOT NULL, node TEXT NOT NULL)""",
+    """CREATE TABLE leases (
+        name TEXT PRIMARY KEY, node TEXT NOT NULL, expires {real} NOT NULL)""",
+]
+_SQLITE_V4 = [s.format(serial="INTEGER", blob="BLOB", real="REAL") for s in _V4_FLEET]
+_PG_V4 = [s.format(serial="BIGSERIAL", blob="BYTEA", real="DOUBLE PRECISION") for s in _V4_FLEET]
+
+
 MIGRATIONS: dict[str, list[list[str]]] = {
-    "sqlite": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _SQLITE_V2, _SQLITE_V3],
-    "postgresql": [[f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"], _PG_V2, _PG_V3],
+    "sqlite": [
+        [f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"],
+        _SQLITE_V2,
+        _SQLITE_V3,
+        _SQLITE_V4,
+    ],
+    "postgresql": [
+        [f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"],
+        _PG_V2,
+        _PG_V3,
+        _PG_V4,
+    ],
 }
 
-LATEST = 3
+LATEST = 4
 
 
 def migrate(db: Any) -> int:

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dlp.quarantine import codec
-from dlp.quarantine.db import Database, PostgresDatabase, SqliteDatabase, Tx, owned_like_parent
+from dlp.quarantine.db import (
+    Database,
+    MigrateFirst,
+    PostgresDatabase,
+    SqliteDatabase,
+    Tx,
+    owned_like_parent,
+)
 from dlp.quarantine.durable import fingerprint, remove_durably, write_durably
 from dlp.quarantine.migrations import migrate
 from dlp.quarantine.model import (
@@ -58,9 +65,19 @@ class QuarantineStore(Protocol):
 class SqlStore(Transitions):
     """Messages, transitions and audit over a `Database`; subclasses say where raw bytes go."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, node: str = "", defer_migration: bool = False) -> None:
+        """`defer_migration`: a relay starting during a database outage migrates on first use."""
+        self.node = node
+        if defer_migration:
+            self.db: Database = MigrateFirst(db)
+            return
         self.db = db
-        migrate(db)
+        try:
+            migrate(db)
+        except StoreUnavailable:
+            raise
+        except db.errors as exc:
+            raise StoreUnavailable(f"{type(exc).__name__}: {_first_line(exc)}") from exc
 
     # --- raw message storage (backend-specific) ------------------------------
 
@@ -107,15 +124,15 @@ class SqlStore(Transitions):
         return tx.execute(
             "INSERT INTO quarantine (id, fingerprint, scan_id, verdict, reasons, categories,"
             " sender, recipients, subject, size, received_at, path, received_epoch, findings,"
-            " notify_state, notify_kind, search_text, digest_state)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"
+            " notify_state, notify_kind, search_text, digest_state, node)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)"
             " ON CONFLICT (fingerprint) DO NOTHING",
             (
                 qid, fp, held.scan_id, held.verdict,
                 json.dumps([list(r) for r in held.reasons]), json.dumps(list(held.categories)),
                 held.sender, json.dumps(list(held.recipients)), held.subject, held.size,
                 codec.iso(held.received_at), path, held.received_at,
-                codec.findings_json(held.findings), notify, "held", text,
+                codec.findings_json(held.findings), notify, "held", text, self.node or None,
             ),
         )  # fmt: skip
 
@@ -229,15 +246,14 @@ class SqlStore(Transitions):
         with self.db.transaction() as tx:
             self._audit(tx, actor, action, qid, reason, detail)
 
-    @staticmethod
     def _audit(
-        tx: Tx, actor: str, action: str, qid: str | None, reason: str, detail: str = ""
+        self, tx: Tx, actor: str, action: str, qid: str | None, reason: str, detail: str = ""
     ) -> None:
         now = time.time()
         tx.execute(
-            "INSERT INTO audit (at, at_epoch, actor, action, message_id, reason, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (codec.iso(now), now, actor, action, qid, reason, detail),
+            "INSERT INTO audit (at, at_epoch, actor, action, message_id, reason, detail, node)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (codec.iso(now), now, actor, action, qid, reason, detail, self.node or None),
         )
 
     def audit_log(
@@ -259,6 +275,10 @@ class SqlStore(Transitions):
                 f" WHERE {' AND '.join(clauses)} ORDER BY seq DESC LIMIT ?", (*params, limit),
             )  # fmt: skip
         return [AuditEntry(int(r[0]), *r[1:]) for r in rows]
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
 
 
 def _where(q: Query) -> tuple[str, list[Any]]:
@@ -307,12 +327,12 @@ def _refusal(record: Record, action: str) -> WrongState:
 class SqliteQuarantineStore(SqlStore):
     """Files + SQLite (WAL, synchronous=FULL). The file is durable before the row commits."""
 
-    def __init__(self, db_path: Path, folder: Path) -> None:
+    def __init__(self, db_path: Path, folder: Path, node: str = "") -> None:
         self.folder = folder
         if not folder.exists():
             folder.mkdir(parents=True, exist_ok=True, mode=0o750)
             owned_like_parent(folder)
-        super().__init__(SqliteDatabase(db_path))
+        super().__init__(SqliteDatabase(db_path), node)
 
     def _prepare_raw(self, fp: str, raw: bytes) -> str | None:
         path = self.folder / f"{fp}.eml"
@@ -334,8 +354,8 @@ class SqliteQuarantineStore(SqlStore):
 class PostgresQuarantineStore(SqlStore):
     """PostgreSQL: row and raw bytes in one transaction, shared by every relay and reviewer."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(PostgresDatabase(url))
+    def __init__(self, url: str, node: str = "", defer_migration: bool = False) -> None:
+        super().__init__(PostgresDatabase(url), node, defer_migration)
 
     def _keep_raw(self, tx: Tx, qid: str, fp: str, raw: bytes) -> str | None:
         tx.execute("INSERT INTO quarantine_raw (id, raw) VALUES (?, ?)", (qid, raw))

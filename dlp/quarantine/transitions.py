@@ -36,8 +36,7 @@ class Transitions:
     def _get(self, tx: Tx, qid: str) -> Record:
         raise NotImplementedError
 
-    @staticmethod
-    def _audit(tx: Tx, actor: str, action: str, qid: str | None, reason: str,
+    def _audit(self, tx: Tx, actor: str, action: str, qid: str | None, reason: str,
                detail: str = "") -> None:  # fmt: skip
         raise NotImplementedError
 

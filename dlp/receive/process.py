@@ -78,10 +78,15 @@ def with_headers(raw: bytes, summary: ScanSummary, monitor: bool) -> bytes:
 
 
 def subject_of(raw: bytes) -> str:
+    return header_of(raw, "subject")
+
+
+def header_of(raw: bytes, header: str) -> str:
+    """One header's value from the header block (bounded read; '' when absent or broken)."""
     try:
         end = raw.find(b"\r\n\r\n", 0, HEADER_SCAN_LIMIT)
         msg = BytesHeaderParser(policy=default_policy).parsebytes(raw[: end + 4 if end > 0 else 0])
-        return str(msg.get("subject", ""))
+        return str(msg.get(header, ""))
     except Exception:
         return ""
 
@@ -266,5 +271,9 @@ class Processor:
                 "sections": sorted({sec for _r, sec, _t in s.reasons}) if s else [],
                 "size": len(msg.raw), "sender": msg.sender, "recipients": len(msg.recipients),
                 "seconds": round(seconds, 3),
+                # with several relays Postfix may resend a message through another node
+                # (at-least-once): the same Message-ID logged twice spots the duplicate
+                "message_id": header_of(msg.raw, "message-id")[:200],
+                "node": self.settings().node.name,
             },
         )  # fmt: skip

@@ -28,12 +28,12 @@ Only hashes keyed with roster.key_file are stored; a population not given is kep
 """
 
 
-def _settings_roster(path: str | None) -> config.RosterSection:
+def _settings_roster(path: str | None) -> tuple[config.Settings, config.RosterSection]:
     settings = config.load(path)
     if settings.roster is None:
         where = settings.source or config.DEFAULT_CONFIG
         raise RosterError(f"{where}: no 'roster:' section (add roster.store and roster.key_file)")
-    return settings.roster
+    return settings, settings.roster
 
 
 def _progress(enabled: bool) -> Any:
@@ -51,8 +51,9 @@ def summary_line(s: ImportSummary) -> str:
     skipped = sum(1 for p in problems if p.action == "row skipped")
     merged = sum(1 for p in problems if p.action == "merged")
     values = sum(1 for p in problems if p.action == "value skipped")
+    target = f"shared roster {s.shared_version}" if s.shared_version else str(s.store)
     return (
-        f"roster: {', '.join(parts)} → {s.store} ({s.store_bytes / 1e6:.1f} MB) in "
+        f"roster: {', '.join(parts)} → {target} ({s.store_bytes / 1e6:.1f} MB) in "
         f"{s.seconds:.1f} s; {skipped} rows skipped, {merged} duplicates merged, "
         f"{values} values skipped" + ("; new key created" if s.key_created else "")
     )
@@ -60,7 +61,8 @@ def summary_line(s: ImportSummary) -> str:
 
 def summary_dict(s: ImportSummary) -> dict[str, Any]:
     return {
-        "store": str(s.store),
+        "store": f"shared:{s.shared_version}" if s.shared_version else str(s.store),
+        "shared_version": s.shared_version,
         "students": s.counts["students"],
         "staff": s.counts["staff"],
         "store_bytes": s.store_bytes,
@@ -71,11 +73,16 @@ def summary_dict(s: ImportSummary) -> dict[str, Any]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    section = _settings_roster(args.config)
+    settings, section = _settings_roster(args.config)
     students = Path(args.students) if args.students else None
     staff = Path(args.staff) if args.staff else None
     tty = sys.stderr.isatty() and not args.json
-    summary = run_import(section, students, staff, _progress(tty))
+    if section.store_url():
+        from dlp.fleet.roster import import_shared
+
+        summary = import_shared(settings, section, students, staff, _progress(tty))
+    else:
+        summary = run_import(section, students, staff, _progress(tty))
     if tty:
         sys.stderr.write("\r\x1b[K")
     if args.json:
@@ -92,11 +99,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    section = _settings_roster(args.config)
-    store = section.store_path()
-    if not store.exists():
+    settings, section = _settings_roster(args.config)
+    store: Path | str = section.store_path()
+    if section.store_url():
+        from dlp.fleet.roster import read_shared
+
+        store, data = read_shared(settings, section)
+    elif not section.store_path().exists():
         raise RosterError(f"roster store {store} does not exist: run `dlp roster import`")
-    data = read_store(store)
+    else:
+        data = read_store(section.store_path())
     info = {"store": str(store), "key_file": str(section.key_path()),
             "students": int(data.meta.get("students", 0)), "staff": int(data.meta.get("staff", 0)),
             "written_at": int(data.meta.get("written_at", 0)),

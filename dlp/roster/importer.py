@@ -63,6 +63,7 @@ class ImportSummary:
     counts: dict[str, int]
     store_bytes: int
     seconds: float
+    shared_version: str | None = None  # the roster version published to the shared database
 
     def problems(self) -> list[Problem]:
         return [p for pop in (self.students, self.staff) if pop for p in pop.problems]

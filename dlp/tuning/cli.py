@@ -105,8 +105,8 @@ def _common(parser: argparse.ArgumentParser, json_help: str) -> None:
 
 
 def register(sub: Any) -> None:
-    """Add `patterns check`, `patterns test` and `explain` to the `dlp` parser."""
-    pat = sub.add_parser("patterns", help="pattern file tools: check, test")
+    """Add `patterns check|publish|test` and `explain` to the `dlp` parser."""
+    pat = sub.add_parser("patterns", help="pattern file tools: check, publish, test")
     actions = pat.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check", help="validate pattern files and run their examples; exit 0 or 2",
@@ -119,6 +119,10 @@ def register(sub: Any) -> None:
     )
     _common(check, "one JSON object: ok, counts and every problem")
     check.set_defaults(func=cmd_check)
+
+    from dlp.fleet.cli import register as register_publish
+
+    register_publish(actions, _RAW)
 
     schema = actions.add_parser(
         "schema", help="print the JSON Schema of pattern files (for editors)",
