@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import replace
 import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
