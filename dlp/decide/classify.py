@@ -14,18 +14,31 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.people import Mention, find_mentions, roster_count
+from dlp.decide.school import about_school_life, describe, school_signals
+from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
 CONFIDENTIAL_STUDENT = {
     "student_info", "student_record_doc", "student_id", "date_of_birth", "home_address",
     "personal_phone", "street_address",
 }  # fmt: skip
-NEAR_ONLY = {"student_info", "street_address"}  # a student's street address is their home
+NEAR_ONLY = {"student_info", "street_address"}
+# What a paragraph ties to a person it names: a street address in the same paragraph as a
+# name is as often the school's or the bus stop's as the student's home.
+TIED_STUDENT = {
+    "student_info",
+    "student_record_doc",
+    "student_id",
+    "date_of_birth",
+}  # a student's street address is their home
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 # Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
 # transcript), IDs, birth dates and home contacts count anywhere in the same part.
 STUDENT_INFO_REACH = 400
+# A bare street address is a student's home only right next to their name ("Owen Park, 412
+# Willow Creek Dr"); a few lines away it is the school's, the meeting's or the bus stop's.
+ADDRESS_REACH = 80
 
 
 class _Evidence:
@@ -64,13 +77,40 @@ def _student_record(
             and (
                 ev.roles[i] not in NEAR_ONLY
                 or ev.findings[i].chunk in subjects  # the subject is about the whole message
-                or _near(ev.findings[i], m, STUDENT_INFO_REACH)
+                or _near(
+                    ev.findings[i],
+                    m,
+                    STUDENT_INFO_REACH if ev.roles[i] != "street_address" else ADDRESS_REACH,
+                )
             )
         ]
+        if not confidential:  # the same paragraph as any place they are named
+            places = places_of(extraction, mentions, m.key)
+            confidential = list(
+                tied_findings(extraction, ev.findings, places, ev.indices(TIED_STUDENT))
+            )
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
             return (m.finding, *confidential)
-    return ()
+    return _school_life_student(ev, mentions, extraction, notes)
+
+
+def _school_life_student(
+    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+) -> tuple[int, ...]:
+    """A person with no role word, in a message about school life, with student information."""
+    signals = school_signals(extraction, ev.findings)
+    if not about_school_life(signals):
+        return ()
+    found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
+    if found is None:
+        return ()
+    notes.append(f"the message is about school life: {describe(signals)}")
+    notes.append(
+        "a person named in full counts as a student there; confidential student information "
+        f"{found.where}"
+    )
+    return (found.mention.finding, *found.evidence)
 
 
 def _staff_record(
@@ -87,7 +127,7 @@ def _staff_record(
             return (i, *same_chunk)
     subjects = _subject_chunks(extraction)
     for m in mentions:
-        if m.role == "student" or m.is_author:
+        if m.role in ("student", "place") or m.is_author:
             continue
         # personnel terms make a named person staff; home contacts only count for known staff
         wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}
@@ -97,6 +137,13 @@ def _staff_record(
             if ev.roles[j] in wanted
             and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
         ]
+        if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
+            places = places_of(extraction, mentions, m.key)
+            near = list(
+                tied_findings(
+                    extraction, ev.findings, places, (j for j in info if ev.roles[j] in wanted)
+                )
+            )
         if near:
             notes.append(
                 f"staff member named ({m.why or 'near personnel terms'}) with personnel information"

@@ -58,6 +58,13 @@ _NOT_NAMES = {
     "annual", "notes", "summary", "update", "data", "results", "review",
     "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
     "fort", "mount", "saint", "port",
+    # Spanish and Vietnamese places and bodies: "Escuela Primaria Roosevelt", "Trường Tiểu học"
+    "escuela", "primaria", "secundaria", "preparatoria", "colegio", "distrito", "biblioteca",
+    "oficina", "centro", "instituto", "universidad", "departamento", "calle", "avenida",
+    "programa", "educación", "educacion", "especial", "reunión", "reunion", "estimados",
+    "estimadas", "querida", "querido", "trường", "truong", "phòng", "phong",
+    "lớp", "lop", "kính", "kinh", "gửi", "gui", "thưa", "thua", "phụ", "huynh", "học", "hoc",
+    "sinh",
 }  # fmt: skip
 
 
