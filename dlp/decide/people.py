@@ -147,6 +147,17 @@ def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
     return possessive and bool(_POSSESSIVE_OWNER.match(gap))
 
 
+def _nearest_word(
+    text: str, findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
+) -> str:
+    """The nearest role word itself, quoted, for the explanation."""
+    near = [f for f in findings if f.chunk == chunk and f.role in wanted and not f.monitor]
+    if not near:
+        return ""
+    f = min(near, key=lambda f: _distance(f, start, end))
+    return f" ({' '.join(text[f.start : f.end].split())!r})"
+
+
 def _nearest(
     findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
 ) -> int | None:
@@ -199,13 +210,19 @@ def _role(
     if honorific:
         staff = staff_on_line = 0
     if staff is not None and staff <= STAFF_TIGHT and (student is None or staff < student):
-        return "staff", "a staff title next to the name"
+        return "staff", "a staff title next to the name" + _nearest_word(
+            text, findings, {"staff_context", "staff_id"}, chunk, start, end
+        )
     if student is not None and student <= STUDENT_REACH:
-        return "student", "presented as a student"
+        return "student", "presented as a student" + _nearest_word(
+            text, pointing, {"student_context", "student_id"}, chunk, start, end
+        )
     if not honorific and _child_of_addressee(text, start, end):
         return "student", "the child of the parent the message is addressed to"
     if staff_on_line is not None and staff_on_line <= STAFF_REACH:
-        return "staff", "a staff word near the name"
+        return "staff", "a staff word near the name" + _nearest_word(
+            text, titling, {"staff_context", "staff_id"}, chunk, start, end
+        )
     dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)
     if dob is not None and dob <= STUDENT_REACH:
         return "student", "a name with a date of birth"
@@ -214,9 +231,13 @@ def _role(
     school = _nearest(findings, {"student_record_doc"}, chunk, start, end)
     work = _nearest(findings, {"staff_info"}, chunk, start, end)
     if school is not None and school <= STUDENT_REACH and (work is None or school < work):
-        return "student", "named with student records information"
+        return "student", "named with student records information" + _nearest_word(
+            text, findings, {"student_record_doc"}, chunk, start, end
+        )
     if work is not None and work <= STAFF_REACH:
-        return "staff", "named with personnel information"
+        return "staff", "named with personnel information" + _nearest_word(
+            text, findings, {"staff_info"}, chunk, start, end
+        )
     return "unknown", ""
 
 
