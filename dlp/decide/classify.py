@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.people import Mention, find_mentions, roster_count
-from dlp.decide.school import about_school_life, describe, school_signals
+from dlp.decide.school import Signal, about_school_life, describe, school_signals
 from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
@@ -31,6 +31,7 @@ TIED_STUDENT = {
     "student_id",
     "date_of_birth",
 }  # a student's street address is their home
+HOME_CONTACT = {"home_address", "personal_phone"}
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 # Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
@@ -61,7 +62,11 @@ def _subject_chunks(extraction: Extraction) -> set[int]:
 
 
 def _student_record(
-    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    signals: list[Signal],
 ) -> tuple[int, ...]:
     ids = ev.indices({"student_id"})
     if ids:
@@ -92,14 +97,17 @@ def _student_record(
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
             return (m.finding, *confidential)
-    return _school_life_student(ev, mentions, extraction, notes)
+    return _school_life_student(ev, mentions, extraction, notes, signals)
 
 
 def _school_life_student(
-    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    signals: list[Signal],
 ) -> tuple[int, ...]:
     """A person with no role word, in a message about school life, with student information."""
-    signals = school_signals(extraction, ev.findings)
     if not about_school_life(signals):
         return ()
     found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
@@ -126,6 +134,7 @@ def _staff_record(
             notes.append("staff member identified by employee ID with personnel information")
             return (i, *same_chunk)
     subjects = _subject_chunks(extraction)
+    workplace = _workplace(ev, extraction)
     for m in mentions:
         if m.role in ("student", "place") or m.is_author:
             continue
@@ -137,19 +146,27 @@ def _staff_record(
             if ev.roles[j] in wanted
             and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
         ]
+        why = m.why or "near personnel terms"
         if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
+            if m.role == "unknown" and workplace:  # a home address given in HR mail
+                wanted = wanted | HOME_CONTACT
+                why = f"in mail about staff ({workplace})"
             places = places_of(extraction, mentions, m.key)
-            near = list(
-                tied_findings(
-                    extraction, ev.findings, places, (j for j in info if ev.roles[j] in wanted)
-                )
-            )
+            candidates = (j for j in info if ev.roles[j] in wanted)
+            near = list(tied_findings(extraction, ev.findings, places, candidates))
         if near:
-            notes.append(
-                f"staff member named ({m.why or 'near personnel terms'}) with personnel information"
-            )
+            notes.append(f"staff member named ({why}) with personnel information")
             return (m.finding, *near)
     return ()
+
+
+def _workplace(ev: _Evidence, extraction: Extraction) -> str:
+    """A staff title, personnel term or employee ID anywhere: the message is about staff."""
+    found = ev.indices({"staff_context", "staff_info", "staff_id"})
+    if not found:
+        return ""
+    f = ev.findings[found[0]]
+    return repr(" ".join(extraction.chunks[f.chunk].text[f.start : f.end].split()))
 
 
 def _near(f: Finding, m: Mention, reach: int) -> bool:
@@ -171,7 +188,8 @@ def classify(
     if high:
         evidence[Category.HIGH_RISK_ID] = tuple(high)
         notes.append(f"{len(high)} government or financial identifier(s)")
-    student = _student_record(ev, mentions, extraction, notes)
+    signals = school_signals(extraction, findings, author_names)
+    student = _student_record(ev, mentions, extraction, notes, signals)
     if student:
         evidence[Category.STUDENT_RECORD] = student
     staff = _staff_record(ev, mentions, extraction, notes)

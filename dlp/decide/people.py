@@ -33,6 +33,8 @@ _ORG_WORDS = {
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
 }  # fmt: skip
+CASED_NAMES = "proper_noun_names"
+_INITIAL_AFTER = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ]\.(?!\w)")
 _ADDRESS_ROLES = {"street_address", "home_address"}
 _PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
 _HONORIFICS = {
@@ -70,7 +72,7 @@ def name_key(text: str) -> str:
     return " ".join(w for w in words if w not in _HONORIFICS)
 
 
-def full_name(text: str) -> bool:
+def full_name(text: str, lower_case: bool = False) -> bool:
     """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
     raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]")).replace("\n", " ")
     tokens = [t for t in re.split(r"\s+", raw) if t and t[0] not in "\"“'("]  # drop "nicknames"
@@ -86,6 +88,8 @@ def full_name(text: str) -> bool:
     tokens = kept if len(kept) >= 2 else [t for t in tokens if t.lower() not in _PARTICLES]
     if len(tokens) < 2:
         return False
+    if all(t.islower() for t in tokens):  # "owen castellano": typed in a hurry, still a name
+        return lower_case
     capitals = [t.strip(".,").isupper() for t in tokens]
     if all(capitals):  # "NGUYEN, BAO" in a form's capitals is a name; "IEP Team" is not
         return True
@@ -130,12 +134,13 @@ def _points_away(text: str, f: Finding, start: int, end: int) -> bool:
 
 
 def _titles(text: str, f: Finding, start: int, end: int) -> bool:
-    """A title on the name's line, a line before it, or under a name standing alone (a
-    signature); not a signature title under a sentence that merely mentions someone."""
+    """A title before the name, or under a name standing alone (a signature); not one later
+    in a sentence about the person ("... nurse sent her back") or a signature under it."""
     line_start, line_end = _line_bounds(text, start, end)
-    if f.start < line_end:
+    if f.start < start:  # "Program Coordinator ... cardholder Gregory Abernathy"
         return True
-    return len(text[line_start:line_end].strip(" \t>,")) <= (end - start) + 20
+    alone = len(text[line_start:line_end].strip(" \t>,")) <= (end - start) + 20
+    return alone and f.start >= line_end  # a title line under a name standing alone
 
 
 def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
@@ -295,20 +300,32 @@ def find_mentions(
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
         rostered = f.role in ROSTER_NAMES
-        if not rostered and (not full_name(surface) or _names_a_place(text, end)):
+        # only the name lists vouch for a name in lower case; NER guesses at any phrase
+        lower_ok = f.recognizer == CASED_NAMES
+        if not rostered and (not full_name(surface, lower_ok) or _names_a_place(text, end)):
             continue
+        if not rostered and _INITIAL_AFTER.match(text, end):
+            continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
         if rostered:
             role, why = _roster_role(findings, i, role, why)
-        author = key in authors or _is_signature(text, start, end)
+        author = _is_author(key, authors) or _is_signature(text, start, end)
         if not rostered and _inside_address(findings, f.chunk, start, end):
             # "2210 Roosevelt Ave": a street; its line still counts toward a mailing list
             role, why = "place", "part of a street address"
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+def _is_author(key: str, authors: set[str]) -> bool:
+    """The sender's name, or two or more of its words ("Fernández Ortega" of "Lucía F. O.")."""
+    if key in authors:
+        return True
+    words = key.split()
+    return len(words) >= 2 and any(f" {key} " in f" {a} " for a in authors)
 
 
 def _inside_address(findings: Sequence[Finding], chunk: int, start: int, end: int) -> bool:

@@ -25,6 +25,7 @@ _FINDING_SIGNALS = {
     "student_context": "a student word or grade level",
     "student_id": "a student ID",
     "roster_student": "a name on the student roster",
+    "student_record_doc": "a student record word",
 }
 # "son", "hija", "con": a family, which a school message names among other signs
 _FAMILY = re.compile(
@@ -38,6 +39,11 @@ _SCHOOL_STAFF = re.compile(
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
     r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
     r"giáo viên|giao vien|cô giáo|thầy giáo|hiệu trưởng|hieu truong|y tá học đường)\b",
+    re.I,
+)
+_SENDER_TITLE = re.compile(
+    r"\b(?:RN|LVN|LPN|PsyD|Ed\.?D|M\.?Ed|LCSW|SLP|CCC-SLP|OTR/L|teacher|counselor|nurse|"
+    r"school psychologist|maestr[oa]|consejer[oa]|enfermera|giáo viên|y tá)\b",
     re.I,
 )
 _PARENT_ADDRESSED = re.compile(
@@ -58,10 +64,15 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"aula|recreo|lớp học|giờ ra chơi|họp phụ huynh)\b",
     re.I,
 )
+_CLASSROOM = re.compile(
+    r"\b(?:room|rm\.?|classroom|sal[oó]n|aula|phòng học)[ \t]*#?[ \t]*\d{1,3}[A-Za-z]?\b"
+    r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class)\b",
+    re.I,
+)
 # One of these alone is enough; other kinds need a second (a flyer about "IEP rights" has one).
 STRONG = {
     "a student word or grade level", "a student ID", "a name on the student roster",
-    "a parent or guardian addressed", "a school staff member's title",
+    "a parent or guardian addressed", "a school staff member's title", "a student record word",
 }  # fmt: skip
 
 
@@ -72,7 +83,9 @@ class Signal:
     text: str
 
 
-def school_signals(extraction: Extraction, findings: Sequence[Finding]) -> list[Signal]:
+def school_signals(
+    extraction: Extraction, findings: Sequence[Finding], author_names: Sequence[str] = ()
+) -> list[Signal]:
     """Every distinct kind of school-life signal in the message, with where it was seen."""
     seen: dict[str, Signal] = {}
 
@@ -92,9 +105,13 @@ def school_signals(extraction: Extraction, findings: Sequence[Finding]) -> list[
             ("a parent or guardian addressed", _PARENT_ADDRESSED),
             ("a school site", _SCHOOL_SITE),
             ("school-day words", _SCHOOL_LIFE_WORDS),
+            ("a classroom", _CLASSROOM),
         ):
             if kind not in seen and (m := rx.search(chunk.text)):
                 add(kind, index, m.group())
+    for name in author_names:  # "Donna Pruitt, RN" in the From header
+        if (m := _SENDER_TITLE.search(name)) and "the sender's title" not in seen:
+            seen["the sender's title"] = Signal("the sender's title", "the From header", m.group())
     return sorted(seen.values(), key=lambda s: s.kind)
 
 

@@ -22,7 +22,8 @@ from dlp.model import Extraction, Finding
 
 _GREETING = re.compile(
     r"(?:^|\n)[ \t>]*(?:dear|hello|hi|hey|good (?:morning|afternoon)|estimad[oa]|querid[oa]|"
-    r"hola|kính gửi|kinh gui|thưa|chào|chao)\b[^\n]*$",
+    r"hola|kính gửi|kinh gui|thưa|chào|chao)\b[ \t,]*(?:(?:mr|mrs|ms|dr|sr|sra|srta|anh|chị|"
+    r"chi|cô|co|thầy|thay|ông|ong|bà|ba)\.?[ \t]+)?$",
     re.I,
 )
 _HEADER = re.compile(
