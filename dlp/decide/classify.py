@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.people import Mention, find_mentions, roster_count
-from dlp.decide.school import Signal, about_school_life, describe, school_signals
+from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
@@ -66,7 +66,7 @@ def _student_record(
     mentions: list[Mention],
     extraction: Extraction,
     notes: list[str],
-    signals: list[Signal],
+    author_names: Sequence[str],
 ) -> tuple[int, ...]:
     ids = ev.indices({"student_id"})
     if ids:
@@ -97,7 +97,7 @@ def _student_record(
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
             return (m.finding, *confidential)
-    return _school_life_student(ev, mentions, extraction, notes, signals)
+    return _school_life_student(ev, mentions, extraction, notes, author_names)
 
 
 def _school_life_student(
@@ -105,9 +105,13 @@ def _school_life_student(
     mentions: list[Mention],
     extraction: Extraction,
     notes: list[str],
-    signals: list[Signal],
+    author_names: Sequence[str],
 ) -> tuple[int, ...]:
     """A person with no role word, in a message about school life, with student information."""
+    unknown = any(m.role == "unknown" and not m.is_author for m in mentions)
+    if not unknown or not ev.indices(TIED_STUDENT):
+        return ()  # most mail: nobody to weigh, so the whole message is not read again
+    signals = school_signals(extraction, ev.findings, author_names)
     if not about_school_life(signals):
         return ()
     found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
@@ -188,8 +192,7 @@ def classify(
     if high:
         evidence[Category.HIGH_RISK_ID] = tuple(high)
         notes.append(f"{len(high)} government or financial identifier(s)")
-    signals = school_signals(extraction, findings, author_names)
-    student = _student_record(ev, mentions, extraction, notes, signals)
+    student = _student_record(ev, mentions, extraction, notes, author_names)
     if student:
         evidence[Category.STUDENT_RECORD] = student
     staff = _staff_record(ev, mentions, extraction, notes)

@@ -33,6 +33,18 @@ def _unwrapped(text: str) -> bool:
     return any(len(line) > UNWRAPPED_LINE for line in text.split("\n"))
 
 
+# name keys are folded ("sofia"); the text may carry the accents ("Sofía")
+_ACCENTED = {
+    "a": "[aáàâäãạảấầẩẫậắằẳẵặă]", "e": "[eéèêëẹẻẽếềểễệ]", "i": "[iíìîïịỉĩ]",
+    "o": "[oóòôöõọỏốồổỗộơớờởỡợ]", "u": "[uúùûüụủũưứừửữự]", "y": "[yýỳỵỷỹ]", "n": "[nñ]",
+    "d": "[dđ]",
+}  # fmt: skip
+VIETNAMESE_FAMILY = {
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "dinh", "truong", "lam", "dao", "luu", "chau", "quach", "thai",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Place:
     chunk: int
@@ -70,9 +82,12 @@ def same_paragraph(extraction: Extraction, place: Place, f: Finding) -> bool:
 def first_name_places(extraction: Extraction, key: str, skip: Sequence[Place]) -> list[Place]:
     """Where the first name of a person named in full appears alone ("Jayden has been ...")."""
     words = key.split()
-    if len(words) < 2 or len(words[0]) < 3:
+    given = words[-1] if words[0] in VIETNAMESE_FAMILY else words[0]  # "Nguyễn Minh Khoa": Khoa
+    if len(words) < 2 or len(given) < 3:
         return []
-    first = re.compile(r"(?<![\w'’-])" + re.escape(words[0].capitalize()) + r"(?![\w-])")
+    letters = [_ACCENTED.get(ch, re.escape(ch)) for ch in given]
+    pattern = letters[0].upper() + "".join(letters[1:])  # capitalised: "Will", not "will"
+    first = re.compile(r"(?<![\w'’-])" + pattern + r"(?![\w-])")
     out = []
     for index, chunk in enumerate(extraction.chunks):
         for m in first.finditer(chunk.text):

@@ -139,7 +139,8 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
     line_start, line_end = _line_bounds(text, start, end)
     if f.start < start:  # "Program Coordinator ... cardholder Gregory Abernathy"
         return True
-    alone = len(text[line_start:line_end].strip(" \t>,")) <= (end - start) + 20
+    rest = (text[line_start:start] + " " + text[end:line_end]).strip(" \t>,.-|")
+    alone = len(rest.split()) <= 1  # "Diana Sparks" or "Donna Pruitt, RN" on its own line
     return alone and f.start >= line_end  # a title line under a name standing alone
 
 
@@ -209,7 +210,13 @@ def _role(
     if theirs and not honorific:  # "Camila Ortega's counselor": Camila has a counselor
         word = text[theirs[0].start : theirs[0].end]
         return "student", f"someone whose {word.lower()} is mentioned"
-    staff = _nearest(findings, {"staff_context", "staff_id"}, chunk, start, end)
+    line_start, line_end = _line_bounds(text, start, end)
+    beside = [
+        f
+        for f in findings
+        if f.chunk != chunk or line_start <= f.start < line_end or _titles(text, f, start, end)
+    ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
+    staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
     titling = [f for f in findings if f.chunk != chunk or _titles(text, f, start, end)]
     staff_on_line = _nearest(titling, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:

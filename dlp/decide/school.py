@@ -72,7 +72,7 @@ _CLASSROOM = re.compile(
 # One of these alone is enough; other kinds need a second (a flyer about "IEP rights" has one).
 STRONG = {
     "a student word or grade level", "a student ID", "a name on the student roster",
-    "a parent or guardian addressed", "a school staff member's title", "a student record word",
+    "a parent or guardian addressed", "a student record word",
 }  # fmt: skip
 
 

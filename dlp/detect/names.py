@@ -60,6 +60,8 @@ _NOT_NAMES = {
     "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
     "fort", "mount", "saint", "port", "grove", "creek", "ridge", "heights", "oaks", "meadows",
     "vista", "canyon", "springs", "harbor", "glen", "pines", "orchard",
+    "united", "nations", "states", "kingdom", "republic", "union", "federal",
+    "record", "league", "professor", "arabia", "congressional", "senator", "governor",
     # Spanish and Vietnamese places and bodies: "Escuela Primaria Roosevelt", "Trường Tiểu học"
     "escuela", "primaria", "secundaria", "preparatoria", "colegio", "distrito", "biblioteca",
     "oficina", "centro", "instituto", "universidad", "departamento", "calle", "avenida",
@@ -88,10 +90,12 @@ def _listed(file: str) -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and w[0] != "#")
 
 
+@cache
 def _given() -> frozenset[str]:
     return _census("dist.male.first", "dist.female.first") | _listed("given_names.txt")
 
 
+@cache
 def _surnames() -> frozenset[str]:
     return _census("dist.all.last") | _listed("surnames.txt")
 

@@ -173,3 +173,30 @@ def test_staff_home_contact_in_the_same_paragraph_is_a_staff_record(scan: Scan) 
         "Personal cell: (530) 555-0187\n"
     )
     assert "staff_record" in scan(body).categories
+
+
+NAMES_AS_TYPED = [
+    # lower case, a class period in the subject's words, a mark in prose
+    "amy - zoe park (4th pd) pulled a 48 on the unit test, she's at 61% for the quarter.\ng",
+    # capitals, a grade level and a foster placement
+    "Rt 14 add: JAYDEN MOORE, gr 3, foster placement as of Mon. Release only to foster mom.",
+    # Vietnamese: the given name alone, in a later paragraph, carries the health details
+    "Kính gửi phụ huynh,\n\nHọc sinh Nguyễn Minh Khoa, lớp 4, đã được kiểm tra.\n\n"
+    "Khoa bị hen suyễn và cần mang thuốc theo.",
+    # the first name alone, accented, in a later paragraph
+    "Hello Mr. Ramírez,\n\nI met with Sofía Ramírez today.\n\nSofía told me about her panic "
+    "attacks; her counselor will call you.\n\nRoosevelt Middle School",
+]
+
+
+@pytest.mark.parametrize("body", NAMES_AS_TYPED)
+def test_names_typed_in_lower_case_capitals_or_by_given_name_alone_are_found(
+    scan: Scan, body: str
+) -> None:
+    result = scan(body)
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_given_names_with_an_initial_identify_nobody(scan: Scan) -> None:
+    body = "Cuadro de honor (promedio 3.5 o más): Ana R., José Luis C., Valeria P."
+    assert "student_record" not in scan(body).categories
