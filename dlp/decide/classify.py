@@ -14,18 +14,32 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.people import Mention, find_mentions, roster_count
+from dlp.decide.school import about_school_life, describe, school_signals
+from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
 CONFIDENTIAL_STUDENT = {
     "student_info", "student_record_doc", "student_id", "date_of_birth", "home_address",
     "personal_phone", "street_address",
 }  # fmt: skip
-NEAR_ONLY = {"student_info", "street_address"}  # a student's street address is their home
+NEAR_ONLY = {"student_info", "street_address"}
+# What a paragraph ties to a person it names: a street address in the same paragraph as a
+# name is as often the school's or the bus stop's as the student's home.
+TIED_STUDENT = {
+    "student_info",
+    "student_record_doc",
+    "student_id",
+    "date_of_birth",
+}  # a student's street address is their home
+HOME_CONTACT = {"home_address", "personal_phone"}
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 # Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
 # transcript), IDs, birth dates and home contacts count anywhere in the same part.
 STUDENT_INFO_REACH = 400
+# A bare street address is a student's home only right next to their name ("Owen Park, 412
+# Willow Creek Dr"); a few lines away it is the school's, the meeting's or the bus stop's.
+ADDRESS_REACH = 80
 
 
 class _Evidence:
@@ -48,7 +62,11 @@ def _subject_chunks(extraction: Extraction) -> set[int]:
 
 
 def _student_record(
-    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    author_names: Sequence[str],
 ) -> tuple[int, ...]:
     ids = ev.indices({"student_id"})
     if ids:
@@ -64,13 +82,47 @@ def _student_record(
             and (
                 ev.roles[i] not in NEAR_ONLY
                 or ev.findings[i].chunk in subjects  # the subject is about the whole message
-                or _near(ev.findings[i], m, STUDENT_INFO_REACH)
+                or _near(
+                    ev.findings[i],
+                    m,
+                    STUDENT_INFO_REACH if ev.roles[i] != "street_address" else ADDRESS_REACH,
+                )
             )
         ]
+        if not confidential:  # the same paragraph as any place they are named
+            places = places_of(extraction, mentions, m.key)
+            confidential = list(
+                tied_findings(extraction, ev.findings, places, ev.indices(TIED_STUDENT))
+            )
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
             return (m.finding, *confidential)
-    return ()
+    return _school_life_student(ev, mentions, extraction, notes, author_names)
+
+
+def _school_life_student(
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    author_names: Sequence[str],
+) -> tuple[int, ...]:
+    """A person with no role word, in a message about school life, with student information."""
+    unknown = any(m.role == "unknown" and not m.is_author for m in mentions)
+    if not unknown or not ev.indices(TIED_STUDENT):
+        return ()  # most mail: nobody to weigh, so the whole message is not read again
+    signals = school_signals(extraction, ev.findings, author_names)
+    if not about_school_life(signals):
+        return ()
+    found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
+    if found is None:
+        return ()
+    notes.append(f"the message is about school life: {describe(signals)}")
+    notes.append(
+        "a person named in full counts as a student there; confidential student information "
+        f"{found.where}"
+    )
+    return (found.mention.finding, *found.evidence)
 
 
 def _staff_record(
@@ -86,8 +138,9 @@ def _staff_record(
             notes.append("staff member identified by employee ID with personnel information")
             return (i, *same_chunk)
     subjects = _subject_chunks(extraction)
+    workplace = _workplace(ev, extraction)
     for m in mentions:
-        if m.role == "student" or m.is_author:
+        if m.role in ("student", "place") or m.is_author:
             continue
         # personnel terms make a named person staff; home contacts only count for known staff
         wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}
@@ -97,12 +150,27 @@ def _staff_record(
             if ev.roles[j] in wanted
             and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
         ]
+        why = m.why or "near personnel terms"
+        if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
+            if m.role == "unknown" and workplace:  # a home address given in HR mail
+                wanted = wanted | HOME_CONTACT
+                why = f"in mail about staff ({workplace})"
+            places = places_of(extraction, mentions, m.key)
+            candidates = (j for j in info if ev.roles[j] in wanted)
+            near = list(tied_findings(extraction, ev.findings, places, candidates))
         if near:
-            notes.append(
-                f"staff member named ({m.why or 'near personnel terms'}) with personnel information"
-            )
+            notes.append(f"staff member named ({why}) with personnel information")
             return (m.finding, *near)
     return ()
+
+
+def _workplace(ev: _Evidence, extraction: Extraction) -> str:
+    """A staff title, personnel term or employee ID anywhere: the message is about staff."""
+    found = ev.indices({"staff_context", "staff_info", "staff_id"})
+    if not found:
+        return ""
+    f = ev.findings[found[0]]
+    return repr(" ".join(extraction.chunks[f.chunk].text[f.start : f.end].split()))
 
 
 def _near(f: Finding, m: Mention, reach: int) -> bool:
@@ -124,7 +192,7 @@ def classify(
     if high:
         evidence[Category.HIGH_RISK_ID] = tuple(high)
         notes.append(f"{len(high)} government or financial identifier(s)")
-    student = _student_record(ev, mentions, extraction, notes)
+    student = _student_record(ev, mentions, extraction, notes, author_names)
     if student:
         evidence[Category.STUDENT_RECORD] = student
     staff = _staff_record(ev, mentions, extraction, notes)

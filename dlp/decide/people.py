@@ -33,8 +33,16 @@ _ORG_WORDS = {
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
 }  # fmt: skip
+CASED_NAMES = "proper_noun_names"
+_INITIAL_AFTER = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ]\.(?!\w)")
+_ADDRESS_ROLES = {"street_address", "home_address"}
 _PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta"}
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta",
+    # Vietnamese forms of address, as typed and with accents folded (name_key)
+    "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
+    "ba", "bé", "be",
+}  # fmt: skip
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
 _SIGN_OFF = re.compile(
@@ -52,7 +60,7 @@ class Mention:
     end: int
     key: str  # normalised full name: lower-case, accents and punctuation removed
     finding: int  # index of the name finding
-    role: str  # "student", "staff" or "unknown"
+    role: str  # "student", "staff", "unknown", or "place" (words of a street address)
     why: str
     is_author: bool
 
@@ -64,7 +72,7 @@ def name_key(text: str) -> str:
     return " ".join(w for w in words if w not in _HONORIFICS)
 
 
-def full_name(text: str) -> bool:
+def full_name(text: str, lower_case: bool = False) -> bool:
     """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
     raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]")).replace("\n", " ")
     tokens = [t for t in re.split(r"\s+", raw) if t and t[0] not in "\"“'("]  # drop "nicknames"
@@ -75,9 +83,13 @@ def full_name(text: str) -> bool:
         return False
     if any(t.lower().strip(".,") in _ORG_WORDS or structural_word(t) for t in tokens):
         return False
-    tokens = [t for t in tokens if t.lower() not in _PARTICLES]  # "de la Cruz, Lucía"
+    # "de la Cruz, Lucía"; a capitalised "Le" or "Van" is a Vietnamese family or middle name
+    kept = [t for t in tokens if t not in _PARTICLES]
+    tokens = kept if len(kept) >= 2 else [t for t in tokens if t.lower() not in _PARTICLES]
     if len(tokens) < 2:
         return False
+    if all(t.islower() for t in tokens):  # "owen castellano": typed in a hurry, still a name
+        return lower_case
     capitals = [t.strip(".,").isupper() for t in tokens]
     if all(capitals):  # "NGUYEN, BAO" in a form's capitals is a name; "IEP Team" is not
         return True
@@ -105,8 +117,13 @@ def _distance(f: Finding, start: int, end: int) -> int:
     return 0
 
 
+# a title before a name: an adult (staff, or a parent addressed), never the student
+_HONORIFIC_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach)\.?\s*$"
+)
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:\w+\s+)?$")  # "Colin Powell's son": a parent
+_POSSESSIVE_OWNER = re.compile(r"^(?:['’]s?)?[ \t]+(?:[\w-]+[ \t]+)?$")
 
 
 def _points_away(text: str, f: Finding, start: int, end: int) -> bool:
@@ -114,6 +131,37 @@ def _points_away(text: str, f: Finding, start: int, end: int) -> bool:
     if f.end <= start:
         return bool(_PARENT_OF.match(text[f.end : start]))
     return f.start >= end and bool(_POSSESSIVE.match(text[end : f.start]))
+
+
+def _titles(text: str, f: Finding, start: int, end: int) -> bool:
+    """A title before the name, or under a name standing alone (a signature); not one later
+    in a sentence about the person ("... nurse sent her back") or a signature under it."""
+    line_start, line_end = _line_bounds(text, start, end)
+    if f.start < start:  # "Program Coordinator ... cardholder Gregory Abernathy"
+        return True
+    rest = (text[line_start:start] + " " + text[end:line_end]).strip(" \t>,.-|")
+    alone = len(rest.split()) <= 1  # "Diana Sparks" or "Donna Pruitt, RN" on its own line
+    return alone and f.start >= line_end  # a title line under a name standing alone
+
+
+def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
+    """'Jayden Brooks's math teacher': the title belongs to someone else, the named one's."""
+    if f.chunk != chunk or f.start < end:
+        return False
+    gap = text[end : f.start]
+    possessive = gap[:1] in "'’" or text[max(0, end - 2) : end] in ("'s", "’s")
+    return possessive and bool(_POSSESSIVE_OWNER.match(gap))
+
+
+def _nearest_word(
+    text: str, findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
+) -> str:
+    """The nearest role word itself, quoted, for the explanation."""
+    near = [f for f in findings if f.chunk == chunk and f.role in wanted and not f.monitor]
+    if not near:
+        return ""
+    f = min(near, key=lambda f: _distance(f, start, end))
+    return f" ({' '.join(text[f.start : f.end].split())!r})"
 
 
 def _nearest(
@@ -158,17 +206,35 @@ def _role(
 ) -> tuple[str, str]:
     pointing = [f for f in findings if not (f.chunk == chunk and _points_away(text, f, start, end))]
     student = _nearest(pointing, {"student_context", "student_id"}, chunk, start, end)
-    staff = _nearest(findings, {"staff_context", "staff_id"}, chunk, start, end)
+    theirs = [f for f in findings if f.role == "staff_context" and _owned_by(text, f, chunk, end)]
+    if theirs and not honorific:  # "Camila Ortega's counselor": Camila has a counselor
+        word = text[theirs[0].start : theirs[0].end]
+        return "student", f"someone whose {word.lower()} is mentioned"
+    line_start, line_end = _line_bounds(text, start, end)
+    beside = [
+        f
+        for f in findings
+        if f.chunk != chunk or line_start <= f.start < line_end or _titles(text, f, start, end)
+    ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
+    staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
+    titling = [f for f in findings if f.chunk != chunk or _titles(text, f, start, end)]
+    staff_on_line = _nearest(titling, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
-        staff = 0
+        staff = staff_on_line = 0
     if staff is not None and staff <= STAFF_TIGHT and (student is None or staff < student):
-        return "staff", "a staff title next to the name"
+        return "staff", "a staff title next to the name" + _nearest_word(
+            text, findings, {"staff_context", "staff_id"}, chunk, start, end
+        )
     if student is not None and student <= STUDENT_REACH:
-        return "student", "presented as a student"
+        return "student", "presented as a student" + _nearest_word(
+            text, pointing, {"student_context", "student_id"}, chunk, start, end
+        )
     if not honorific and _child_of_addressee(text, start, end):
         return "student", "the child of the parent the message is addressed to"
-    if staff is not None and staff <= STAFF_REACH:
-        return "staff", "a staff word near the name"
+    if staff_on_line is not None and staff_on_line <= STAFF_REACH:
+        return "staff", "a staff word near the name" + _nearest_word(
+            text, titling, {"staff_context", "staff_id"}, chunk, start, end
+        )
     dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)
     if dob is not None and dob <= STUDENT_REACH:
         return "student", "a name with a date of birth"
@@ -177,9 +243,13 @@ def _role(
     school = _nearest(findings, {"student_record_doc"}, chunk, start, end)
     work = _nearest(findings, {"staff_info"}, chunk, start, end)
     if school is not None and school <= STUDENT_REACH and (work is None or school < work):
-        return "student", "named with student records information"
+        return "student", "named with student records information" + _nearest_word(
+            text, findings, {"student_record_doc"}, chunk, start, end
+        )
     if work is not None and work <= STAFF_REACH:
-        return "staff", "named with personnel information"
+        return "staff", "named with personnel information" + _nearest_word(
+            text, findings, {"staff_info"}, chunk, start, end
+        )
     return "unknown", ""
 
 
@@ -237,17 +307,39 @@ def find_mentions(
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
         rostered = f.role in ROSTER_NAMES
-        if not rostered and (not full_name(surface) or _names_a_place(text, end)):
+        # only the name lists vouch for a name in lower case; NER guesses at any phrase
+        lower_ok = f.recognizer == CASED_NAMES
+        if not rostered and (not full_name(surface, lower_ok) or _names_a_place(text, end)):
             continue
-        before = text[max(0, start - 5) : start].lower()
-        honorific = bool(re.search(r"\b(?:mr|mrs|ms|dr|miss)\.?\s*$", before))
+        if not rostered and _INITIAL_AFTER.match(text, end):
+            continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
+        before = text[max(0, start - 12) : start].lower()
+        honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
         if rostered:
             role, why = _roster_role(findings, i, role, why)
-        author = key in authors or _is_signature(text, start, end)
+        author = _is_author(key, authors) or _is_signature(text, start, end)
+        if not rostered and _inside_address(findings, f.chunk, start, end):
+            # "2210 Roosevelt Ave": a street; its line still counts toward a mailing list
+            role, why = "place", "part of a street address"
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+def _is_author(key: str, authors: set[str]) -> bool:
+    """The sender's name, or two or more of its words ("Fernández Ortega" of "Lucía F. O.")."""
+    if key in authors:
+        return True
+    words = key.split()
+    return len(words) >= 2 and any(f" {key} " in f" {a} " for a in authors)
+
+
+def _inside_address(findings: Sequence[Finding], chunk: int, start: int, end: int) -> bool:
+    return any(
+        f.chunk == chunk and f.role in _ADDRESS_ROLES and f.start <= start and end <= f.end
+        for f in findings
+    )
 
 
 def _natural_order(surface: str) -> str:

@@ -138,7 +138,8 @@ class Detector:
         self.engine = engine
         self._specs = {r.name: r for r in patterns.recognizers}
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
-        self._gates = context_gates(patterns, settings.detection.min_score)
+        gates = context_gates(patterns, settings.detection.min_score)
+        self._gates = {e: Gate(g) for e, g in gates.items()}
         empty_doc = spacy.blank("en").make_doc("")
         self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
@@ -191,9 +192,7 @@ class Detector:
         """Skip entities whose every recognizer needs a context word the text lacks."""
         words = set(WORD.findall(text.lower().replace("’", "'")))
         return [
-            e
-            for e in self._pattern_entities
-            if e not in self._gates or any(all(w in words for w in p) for p in self._gates[e])
+            e for e in self._pattern_entities if e not in self._gates or self._gates[e].opens(words)
         ]
 
     def _chunks_needing_names(
@@ -249,12 +248,28 @@ def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list
     for spec in patterns.recognizers:
         threshold = spec.min_score if spec.min_score is not None else min_score
         needs_context = bool(spec.context) and all(p.score < threshold for p in spec.patterns)
-        if spec.patterns and not needs_context:
+        if spec.patterns and not needs_context and not spec.requires:
             ungated.add(spec.entity)
             continue
-        phrases = [*spec.deny_list, *(spec.context if spec.patterns else ())]
+        if spec.requires:  # an explicit gate: "lớp", "điểm" for Vietnamese patterns
+            phrases = [*spec.requires, *spec.deny_list]
+        else:
+            phrases = [*spec.deny_list, *(spec.context if spec.patterns else ())]
         gates.setdefault(spec.entity, []).extend(normalise_phrase(p).split() for p in phrases)
     return {e: g for e, g in gates.items() if e not in ungated}
+
+
+class Gate:
+    """An entity's gate: single words checked as a set, phrases only when their first word is."""
+
+    def __init__(self, phrases: list[list[str]]) -> None:
+        self.singles = frozenset(p[0] for p in phrases if len(p) == 1)
+        self.phrases = [p for p in phrases if len(p) > 1]
+
+    def opens(self, words: set[str]) -> bool:
+        if not self.singles.isdisjoint(words):
+            return True
+        return any(p[0] in words and all(w in words for w in p[1:]) for p in self.phrases)
 
 
 def name_windows(

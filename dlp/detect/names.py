@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -57,7 +58,17 @@ _NOT_NAMES = {
     "salary", "schedule", "honor", "roll", "hs", "es", "elem", "jr", "iii",
     "annual", "notes", "summary", "update", "data", "results", "review",
     "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
-    "fort", "mount", "saint", "port",
+    "fort", "mount", "saint", "port", "grove", "creek", "ridge", "heights", "oaks", "meadows",
+    "vista", "canyon", "springs", "harbor", "glen", "pines", "orchard",
+    "united", "nations", "states", "kingdom", "republic", "union", "federal",
+    "record", "league", "professor", "arabia", "congressional", "senator", "governor",
+    # Spanish and Vietnamese places and bodies: "Escuela Primaria Roosevelt", "Trường Tiểu học"
+    "escuela", "primaria", "secundaria", "preparatoria", "colegio", "distrito", "biblioteca",
+    "oficina", "centro", "instituto", "universidad", "departamento", "calle", "avenida",
+    "programa", "educación", "educacion", "especial", "reunión", "reunion", "estimados",
+    "estimadas", "querida", "querido", "trường", "truong", "phòng", "phong",
+    "lớp", "lop", "kính", "kinh", "gửi", "gui", "thưa", "thua", "phụ", "huynh", "học", "hoc",
+    "sinh",
 }  # fmt: skip
 
 
@@ -72,11 +83,33 @@ def _census(*files: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@cache
+def _listed(file: str) -> frozenset[str]:
+    """Our own name lists (dlp/detect/data): recent, Hispanic and Vietnamese names."""
+    text = resources.files("dlp.detect").joinpath("data", file).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and w[0] != "#")
+
+
+@cache
+def _given() -> frozenset[str]:
+    return _census("dist.male.first", "dist.female.first") | _listed("given_names.txt")
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return _census("dist.all.last") | _listed("surnames.txt")
+
+
 def _known_name(words: list[str]) -> bool:
     """A known given name first, or a known surname after it ("Luca Ferretti-Amsel")."""
-    given = _census("dist.male.first", "dist.female.first")
-    surnames = _census("dist.all.last")
+    given = _given()
+    surnames = _surnames()
     return _fold(words[0]) in given or any(_fold(w) in surnames for w in words[1:])
+
+
+def _given_and_surname(words: list[str]) -> bool:
+    """'Asthma Action Plan - Ethan Whitaker': a name inside a Title Case heading."""
+    return _fold(words[0]) in _given() and _fold(words[-1]).split("-")[0] in _surnames()
 
 
 def _heading_or_place(text: str, start: int, end: int) -> bool:
@@ -153,9 +186,52 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
                 j += 1
             else:
                 break
-        if 2 <= words <= 4 and _known_name(parts) and not _heading_or_place(doc.text, start, end):
+        heading = _heading_or_place(doc.text, start, end)
+        if 2 <= words <= 4 and _known_name(parts) and (not heading or _given_and_surname(parts)):
             yield start, end, words
         i = max(j, i + 1)
+
+
+# Given names that are everyday English words: in lower case they are words, not names.
+_WORD_NAMES = {
+    "will", "may", "mark", "bill", "rose", "grace", "hope", "faith", "joy", "june", "april",
+    "art", "max", "don", "jack", "frank", "sue", "pat", "rich", "guy", "ray", "dean", "gene",
+    "dawn", "summer", "autumn", "page", "lane", "long", "young", "white", "green", "brown",
+    "black", "king", "hill", "wood", "stone", "day", "price", "rice", "sky", "star", "sunny",
+    "chase", "hunter", "miles", "rob", "sandy", "bob", "rusty", "penny", "ruby", "crystal",
+    "amber", "ivy", "holly", "lily", "daisy", "iris", "violet", "pearl", "jewel", "angel",
+    "christian", "august", "major", "precious", "royal", "lord", "deal", "carol", "harmony",
+    "destiny", "justice", "trinity", "honey", "sugar", "cash", "buck", "bud", "doc", "kit",
+    "tom", "mac", "van", "job", "love", "lucky", "golden", "early", "north", "west", "south",
+    "east", "an", "son", "bee", "ever", "even", "else", "case", "more", "many", "said", "lou",
+    "ed", "al", "jan", "sol", "dan", "ben", "len", "les", "lee", "roy", "mo", "jo",
+    "tony", "bo", "ali", "noble", "sage", "reed", "wolf", "fox", "pink", "gray", "grey", "blue",
+}  # fmt: skip
+_LOWER_RUN = regex.compile(
+    r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@'’-]|\.\w)"
+)
+_CAPS_RUN = regex.compile(r"(?<![\w@.'’-])([A-Z]{2,})[ \t]+([A-Z]{2,}(?:-[A-Z]{2,})?)(?![\w@'’-])")
+
+
+def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
+    """'owen castellano' and 'JAYDEN MOORE': a known given name then a known surname, as
+    hurried mail and capitals-only forms write them, where the tagger sees no proper noun."""
+    given = _given()
+    surnames = _surnames()
+    for rx in (_LOWER_RUN, _CAPS_RUN):
+        for m in rx.finditer(text, overlapped=True):
+            first, last = m.group(1).lower(), m.group(2).lower().split("-")[0]
+            if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES):
+                continue
+            if first in given and last in surnames and (rx is _LOWER_RUN or _mixed_line(text, m)):
+                yield m.start(), m.end()
+
+
+def _mixed_line(text: str, m: regex.Match[str]) -> bool:
+    """Capitals inside a line that also has lower case: not a shouted heading."""
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    return any(ch.islower() for ch in text[start : end if end >= 0 else len(text)])
 
 
 class ProperNameRecognizer(LocalRecognizer):
@@ -190,5 +266,5 @@ class ProperNameRecognizer(LocalRecognizer):
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 },
             )
-            for start, end, _ in _runs(doc)
+            for start, end in [(a, b) for a, b, _ in _runs(doc)] + list(_cased_runs(doc.text))
         ]

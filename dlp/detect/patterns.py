@@ -10,7 +10,8 @@ documented in patterns/README.md:
 - `allow_list`: values never reported (published dummy numbers);
 - `flags`: regex flags by name, not magic integers;
 - `mode`: `enforce` (default) or `monitor` (reported, not counted);
-- `examples` / `counterexamples`: strings that must / must not match.
+- `examples` / `counterexamples`: strings that must / must not match;
+- `requires`: words one of which must be in the text for the recognizer to run.
 
 Every problem is reported with file, line and the fix; a bad file never
 silently falls back to defaults (Presidio's behaviour that we avoid).
@@ -53,7 +54,7 @@ _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _KNOWN_KEYS = {
     "name", "supported_entity", "role", "description", "patterns", "deny_list", "allow_list",
     "context", "validator", "flags", "mode", "min_score", "examples", "counterexamples",
-    "supported_language",
+    "supported_language", "requires",
 }  # fmt: skip
 _PATTERN_KEYS = {"name", "regex", "score"}
 
@@ -76,6 +77,7 @@ class RecognizerSpec:
     deny_list: tuple[str, ...]
     allow_list: frozenset[str]
     context: tuple[str, ...]
+    requires: tuple[str, ...]
     validator: str | None
     flags: int
     mode: str
@@ -145,7 +147,8 @@ class _Checker:
         return RecognizerSpec(
             name=name, entity=entity, role=role, patterns=patterns, deny_list=deny,
             allow_list=frozenset(self.strings(raw.get("allow_list"), (*path, "allow_list"))),
-            context=context, validator=validator, flags=flags, mode=mode, min_score=min_score,
+            context=context, requires=self._context(raw.get("requires"), (*path, "requires")),
+            validator=validator, flags=flags, mode=mode, min_score=min_score,
             examples=self.strings(raw.get("examples"), (*path, "examples")),
             counterexamples=self.strings(raw.get("counterexamples"), (*path, "counterexamples")),
             description=str(raw.get("description", "")), file=self.doc.file,

@@ -1,11 +1,12 @@
 """Exact roster matching: hash the message's token windows and look them up.
 
-A name is found only when a run of 2-5 capitalised words, folded as at
-import, hashes to a roster name ("Martinez, Jacob" is read as "Jacob
-Martinez").  An ID is a token with a digit whose letters and digits hash to a
-roster ID; because a bare number can be anything (an invoice, a zip+4), a
-roster ID counts only with an ID word before it on its line or with the same
-person's name elsewhere in the message.  A birth date counts only for a
+A name is found when a run of 2-5 words, all capitalised or all lower case,
+folded as at import, hashes to a roster name ("Martinez, Jacob" is read as
+"Jacob Martinez"; "jacob martinez" as typed in a hurry).  An ID is a token
+with a digit whose letters and digits hash to a roster ID; because a bare
+number can be anything (an invoice, a zip+4), a roster ID counts only with an
+ID word before it on its line, a record word (IEP, grades) within a few
+lines, or the same person's name elsewhere in the message.  A birth date counts only for a
 student the message already identifies (any date matches *someone* among
 50,000 students).  Staff personal emails and phones are specific enough alone.
 """
@@ -44,6 +45,7 @@ SCORE = 0.95  # an exact match against the district's own records
 RECOGNIZER = "roster"
 MAX_ID_CHARS = 20
 ID_CONTEXT_REACH = 40  # characters before an ID, on its line, searched for an ID word
+RECORD_WORD_REACH = 200  # "100234: failing Algebra, IEP review": a record word makes an ID count
 # entity, role (dlp.detect.patterns.ROLES) per kind of hit
 STUDENT_NAME_HIT = ("ROSTER_STUDENT_NAME", "roster_student")
 STAFF_NAME_HIT = ("ROSTER_STAFF_NAME", "roster_staff")
@@ -105,12 +107,14 @@ class RosterMatcher:
     def _table(self, name: str) -> Table:
         return self.data.tables.get(name, self._empty)
 
-    def match(self, chunks: Sequence[TextChunk]) -> Hits:
+    def match(self, chunks: Sequence[TextChunk], confidential: Sequence[Finding] = ()) -> Hits:
+        """Roster hits; `confidential` findings (record words) let a bare ID near them count."""
         hits = Hits()
         ids: list[tuple[str, _Candidate]] = []
         for index, chunk in enumerate(chunks):
             self._names(index, chunk.text, hits)
-            ids.extend(self._id_candidates(index, chunk.text))
+            near = [(f.start, f.end) for f in confidential if f.chunk == index]
+            ids.extend(self._id_candidates(index, chunk.text, near))
             self._contacts(index, chunk.text, hits)
         self._accept_ids(ids, hits)
         if hits.students and len(self._table(STUDENT_DOB)):
@@ -119,12 +123,16 @@ class RosterMatcher:
         return hits
 
     def _names(self, index: int, text: str, hits: Hits) -> None:
-        tokens = [m for m in _NAME_TOKEN.finditer(text) if _capitalised(m.group())]
+        """Runs of capitalised words ("Jacob Martinez", "MARTINEZ, JACOB"), or of lower-case
+        words as hurried mail writes them ("jacob martinez"): one case per run."""
+        tokens = list(_NAME_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):
             matched = 0
             for size in range(min(MAX_NAME_TOKENS, len(tokens) - i), 1, -1):
                 window = tokens[i : i + size]
+                if not _one_case(window):
+                    continue
                 key = _window_key(text, window)
                 if key is None:
                     continue
@@ -144,14 +152,20 @@ class RosterMatcher:
                     break
             i += matched or 1
 
-    def _id_candidates(self, index: int, text: str) -> Iterator[tuple[str, _Candidate]]:
+    def _id_candidates(
+        self, index: int, text: str, confidential: Sequence[tuple[int, int]]
+    ) -> Iterator[tuple[str, _Candidate]]:
         for m in _ID_TOKEN.finditer(text):
             value = id_key(m.group())
             if not MIN_ID_CHARS <= len(value) <= MAX_ID_CHARS:
                 continue
             digest = self.hash("id", value)
             before = text[max(0, m.start() - ID_CONTEXT_REACH) : m.start()]
-            context = bool(_ID_CONTEXT.search(before.rsplit("\n", 1)[-1]))
+            context = bool(_ID_CONTEXT.search(before.rsplit("\n", 1)[-1])) or any(
+                abs(start - m.end()) <= RECORD_WORD_REACH
+                or abs(m.start() - end) <= RECORD_WORD_REACH
+                for start, end in confidential
+            )
             for table in (STUDENT_ID, STAFF_ID):
                 owners = tuple(self._table(table).owners_of(digest))
                 if owners:
@@ -197,6 +211,12 @@ class RosterMatcher:
 
 def _capitalised(word: str) -> bool:
     return word[:1].isupper() or fold(word) in PARTICLES
+
+
+def _one_case(window: Sequence[re.Match[str]]) -> bool:
+    """All capitalised (particles aside), or all lower case: not "the Martinez family"."""
+    words = [t.group() for t in window]
+    return all(_capitalised(w) for w in words) or all(w.islower() for w in words)
 
 
 def _name_end(token: re.Match[str]) -> int:

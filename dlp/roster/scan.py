@@ -34,6 +34,7 @@ log = logging.getLogger("dlp.roster")
 
 NER_RECOGNIZER = "SpacyRecognizer"
 ROSTER_NAME_ROLES = {"roster_student", "roster_staff"}
+RECORD_ROLES = {"student_info", "student_record_doc", "staff_info"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class RosterStage:
     def apply(self, chunks: Sequence[TextChunk], findings: Sequence[Finding]) -> RosterScan:
         """Findings with roster hits appended and unrostered NER names weighed down."""
         matcher = self.matcher()
-        hits = matcher.match(chunks)
+        record_words = [f for f in findings if f.role in RECORD_ROLES and not f.monitor]
+        hits = matcher.match(chunks, record_words)
         names = [f for f in hits.findings if f.role in ROSTER_NAME_ROLES]
         kept = [g for f in findings if (g := self._weigh(f, names)) is not None]
         return RosterScan(kept + hits.findings, hits, matcher, [*findings, *hits.findings])

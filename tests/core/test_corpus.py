@@ -97,16 +97,21 @@ def test_real_outside_mail_is_rarely_held(tmp_path: Path) -> None:
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
 
 
-@pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3"])
-def test_team_written_holdouts_meet_the_acceptance_figures(name: str) -> None:
-    """Labelled mail written apart from the detection code (tests/fixtures/mail/holdout*)."""
-    folder = FIXTURES / name
+def _score(folder: Path) -> list[tuple[dict[str, str], str, list[str]]]:
+    """(label, verdict got, categories got) for every labelled message of a folder."""
     scanner = Scanner(config.load(folder / "config.yaml"))
-    pairs = []
+    out = []
     for line in (folder / "labels.jsonl").read_text().splitlines():
         label = json.loads(line)
         result = scanner.scan((folder / label["file"]).read_bytes())
-        pairs.append((label["verdict"], result.decision.verdict.value))
+        out.append((label, result.decision.verdict.value, result.categories))
+    return out
+
+
+@pytest.mark.parametrize("name", ["holdout", "holdout2", "holdout3"])
+def test_team_written_holdouts_meet_the_acceptance_figures(name: str) -> None:
+    """Labelled mail written apart from the detection code (tests/fixtures/mail/holdout*)."""
+    pairs = [(label["verdict"], got) for label, got, _ in _score(FIXTURES / name)]
     accuracy = sum(e == g for e, g in pairs) / len(pairs)
     sensitive = [g for e, g in pairs if e != "pass"]
     benign = [g for e, g in pairs if e == "pass"]
@@ -117,3 +122,25 @@ def test_team_written_holdouts_meet_the_acceptance_figures(name: str) -> None:
         recall,
         false_blocks,
     )
+
+
+def test_blind_set_meets_the_kept_set_acceptance_figures() -> None:
+    """A blind set written by an outside author in en/es/vi (tests/fixtures/mail/blindA):
+    sensitive recall >= 0.97, student_record recall >= 0.95, false blocks <= 0.02, and
+    every language >= 0.90 accurate."""
+    scored = _score(FIXTURES / "blindA")
+    sensitive = [got for label, got, _ in scored if label["verdict"] != "pass"]
+    benign = [got for label, got, _ in scored if label["verdict"] == "pass"]
+    students = [cats for label, _, cats in scored if "student_record" in label["categories"]]
+    figures = {
+        "sensitive_recall": sum(g != "pass" for g in sensitive) / len(sensitive),
+        "student_record_recall": sum("student_record" in c for c in students) / len(students),
+        "false_blocks": sum(g != "pass" for g in benign) / len(benign),
+    }
+    for lang in sorted({label["lang"] for label, _, _ in scored}):
+        mine = [(label["verdict"], got) for label, got, _ in scored if label["lang"] == lang]
+        figures[f"accuracy_{lang}"] = sum(e == g for e, g in mine) / len(mine)
+    assert figures["sensitive_recall"] >= 0.97, figures
+    assert figures["student_record_recall"] >= 0.95, figures
+    assert figures["false_blocks"] <= 0.02, figures
+    assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures

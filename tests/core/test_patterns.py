@@ -124,3 +124,12 @@ def test_date_is_a_birth_date_only_with_birth_context(scanner: Scanner) -> None:
 def test_context_phrase_must_be_whole_words(scanner: Scanner) -> None:
     # Presidio's substring matching would take "public" as licence context ("lic")
     assert "US_DRIVER_LICENSE" not in entities(scanner, "public records request W7874405")
+
+
+def test_a_recognizer_with_required_words_runs_only_where_one_is_present(scanner: Scanner) -> None:
+    from dlp.detect.analyzer import Gate, context_gates
+
+    gates = context_gates(load_patterns(ROOT / "patterns"), 0.5)
+    grade = Gate(gates["VI_GRADE_LEVEL"])
+    assert grade.opens({"lớp", "4"}) and not grade.opens({"grade", "4", "lop4"})
+    assert "VI_GRADE_LEVEL" in entities(scanner, "Em Khoa học lớp 4 năm nay.")

@@ -19,6 +19,10 @@ Scan = Callable[..., ScanResult]
     ("body", "entity"),
     [
         ("Jacob Martinez missed the quiz.", "ROSTER_STUDENT_NAME"),
+        ("jacob martinez missed the quiz.", "ROSTER_STUDENT_NAME"),  # typed in lower case
+        ("JACOB MARTINEZ missed the quiz.", "ROSTER_STUDENT_NAME"),
+        ("Martinez, Jacob missed the quiz.", "ROSTER_STUDENT_NAME"),
+        ("100234 is failing Algebra and has an IEP review.", "ROSTER_STUDENT_ID"),
         ("MARTINEZ, JACOB missed the quiz.", "ROSTER_STUDENT_NAME"),
         ("Jake Martinez missed the quiz.", "ROSTER_STUDENT_NAME"),  # preferred name
         ("Jose Garcia-Lopez missed the quiz.", "ROSTER_STUDENT_NAME"),  # no accents
@@ -42,7 +46,7 @@ def test_each_identifier_form_is_found_in_the_body(rscan: Scan, body: str, entit
 @pytest.mark.parametrize(
     "body",
     [
-        "jacob martinez missed the quiz.",  # not written as a name
+        "Jacob martinez missed the quiz.",  # neither a name's capitals nor all lower case
         "Jacob met Martinez at the game.",  # not one name
         "Invoice 100234 is due Friday.",  # a bare number with no ID word and no name
         "Maria G. led the assembly.",

@@ -1,0 +1,96 @@
+"""What "about them" means in text: the same paragraph, and every place a person is named.
+
+A fixed character reach misses "Jayden Brooks" in the first line of a note
+and "anxiety" three sentences later, and catches a neighbouring paragraph
+about someone else.  Writers group what they say about one person by
+paragraph, so a paragraph (lines up to a blank line; a quote marker `>`
+alone counts as blank; in documents and unwrapped mail, a line) is the unit;
+a table row is its own paragraph.  A
+person is also named by first name alone once the full name has been given
+anywhere in the message ("Jayden Brooks" in the subject, "Jayden has been
+absent" in the body), so each of those places counts too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dlp.model import ChunkKind, Extraction, Finding
+
+MAX_PARAGRAPH = 1000  # longer "paragraphs" are unbroken dumps: fall back to a character reach
+FALLBACK_REACH = 400
+_BLANK = re.compile(r"\n[ \t>]*\n")
+_LINE = re.compile(r"\n")
+UNWRAPPED_LINE = 100  # mail is hard-wrapped near 72; a longer line means one line per paragraph
+
+
+@lru_cache(maxsize=64)
+def _unwrapped(text: str) -> bool:
+    """Documents and unwrapped mail: each line is a paragraph (a blank line is not needed)."""
+    return any(len(line) > UNWRAPPED_LINE for line in text.split("\n"))
+
+
+# name keys are folded ("sofia"); the text may carry the accents ("Sofía")
+_ACCENTED = {
+    "a": "[aáàâäãạảấầẩẫậắằẳẵặă]", "e": "[eéèêëẹẻẽếềểễệ]", "i": "[iíìîïịỉĩ]",
+    "o": "[oóòôöõọỏốồổỗộơớờởỡợ]", "u": "[uúùûüụủũưứừửữự]", "y": "[yýỳỵỷỹ]", "n": "[nñ]",
+    "d": "[dđ]",
+}  # fmt: skip
+VIETNAMESE_FAMILY = {
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "dinh", "truong", "lam", "dao", "luu", "chau", "quach", "thai",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Place:
+    chunk: int
+    start: int
+    end: int
+
+
+def paragraph(extraction: Extraction, place: Place) -> tuple[int, int]:
+    """Bounds of the paragraph (or table row) around a place."""
+    chunk = extraction.chunks[place.chunk]
+    text = chunk.text
+    if chunk.kind is ChunkKind.TABLE:
+        return text.rfind("\n", 0, place.start) + 1, _end_of(text, text.find("\n", place.end))
+    breaks = _LINE if _unwrapped(text) else _BLANK
+    starts = [m.end() for m in breaks.finditer(text, 0, place.start)]
+    start = starts[-1] if starts else 0
+    after = breaks.search(text, place.end)
+    end = after.start() if after else len(text)
+    if end - start > MAX_PARAGRAPH:
+        return max(start, place.start - FALLBACK_REACH), min(end, place.end + FALLBACK_REACH)
+    return start, end
+
+
+def _end_of(text: str, newline: int) -> int:
+    return newline if newline >= 0 else len(text)
+
+
+def same_paragraph(extraction: Extraction, place: Place, f: Finding) -> bool:
+    if f.chunk != place.chunk:
+        return False
+    start, end = paragraph(extraction, place)
+    return start <= f.start < end or start < f.end <= end
+
+
+def first_name_places(extraction: Extraction, key: str, skip: Sequence[Place]) -> list[Place]:
+    """Where the first name of a person named in full appears alone ("Jayden has been ...")."""
+    words = key.split()
+    given = words[-1] if words[0] in VIETNAMESE_FAMILY else words[0]  # "Nguyễn Minh Khoa": Khoa
+    if len(words) < 2 or len(given) < 3:
+        return []
+    letters = [_ACCENTED.get(ch, re.escape(ch)) for ch in given]
+    pattern = letters[0].upper() + "".join(letters[1:])  # capitalised: "Will", not "will"
+    first = re.compile(r"(?<![\w'’-])" + pattern + r"(?![\w-])")
+    out = []
+    for index, chunk in enumerate(extraction.chunks):
+        for m in first.finditer(chunk.text):
+            if not any(p.chunk == index and p.start <= m.start() < p.end for p in skip):
+                out.append(Place(index, m.start(), m.end()))
+    return out[:50]

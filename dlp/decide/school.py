@@ -1,0 +1,125 @@
+"""Is this message, as a whole, about school life or about someone's employment?
+
+Role words next to a name ("student", "son", "grade 4") are how a reader is
+*told* who a person is; mostly a reader simply *knows*, because the message is
+plainly about school: it mentions a class period, is signed by a teacher,
+counselor or nurse, is addressed to a parent, names a grade level or a
+school site, or names someone on the student roster.  This module lists
+those signals for the whole message (every part, quoted and forwarded text
+included) so classification can say "this person is a student because the
+message is about school life: class period, counselor's signature", and
+`dlp explain` can show each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex as re
+
+from dlp.model import Extraction, Finding
+
+# Findings whose recognizer says something about school life (role → signal kind).
+_FINDING_SIGNALS = {
+    "student_context": "a student word or grade level",
+    "student_id": "a student ID",
+    "roster_student": "a name on the student roster",
+    "student_record_doc": "a student record word",
+}
+# "son", "hija", "con": a family, which a school message names among other signs
+_FAMILY = re.compile(
+    r"\b(?:son|daughter|child|kiddo|grandson|granddaughter|stepson|stepdaughter|hij[oa]s?|"
+    r"niñ[oa]|nin[oa]|niet[oa]|menor|con trai|con gái|con gai|con của|con cua|cháu|"
+    r"(?:his|her) (?:mom|mother|dad|father|parents|guardian))\b",
+    re.I,
+)
+_SCHOOL_STAFF = re.compile(
+    r"\b(?:teacher|counselor|counsellor|school nurse|nurse|school psychologist|"
+    r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
+    r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
+    r"giáo viên|giao vien|cô giáo|thầy giáo|hiệu trưởng|hieu truong|y tá học đường)\b",
+    re.I,
+)
+_SENDER_TITLE = re.compile(
+    r"\b(?:RN|LVN|LPN|PsyD|Ed\.?D|M\.?Ed|LCSW|SLP|CCC-SLP|OTR/L|teacher|counselor|nurse|"
+    r"school psychologist|maestr[oa]|consejer[oa]|enfermera|giáo viên|y tá)\b",
+    re.I,
+)
+_PARENT_ADDRESSED = re.compile(
+    r"^[ \t>]*(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]s?|queridos?|querida|"
+    r"hola|buen[oa]s? (?:días|dias|tardes)|kính gửi|kinh gui|thưa|thua|chào|chao)\b[ \t,]*"
+    r"(?:(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+\w+|(?:the[ \t]+)?(?:\w+[ \t]+)?(?:parents?|guardians?|"
+    r"famil(?:y|ies)|padres?|madres?|familias?|tutor(?:es)?|phụ huynh|phu huynh|gia đình|"
+    r"gia dinh|anh chị|anh chi)\b)",
+    re.I | re.M,
+)
+_SCHOOL_SITE = re.compile(
+    r"\b(?:\p{Lu}\w+[ \t]+)?(?:Elementary|Middle School|High School|Intermediate School|"
+    r"Primary School|Academy|Escuela|Primaria|Secundaria|Preparatoria|Trường|Truong)\b"
+)
+_SCHOOL_LIFE_WORDS = re.compile(
+    r"\b(?:homeroom|recess|lunch duty|classroom|class period|semester|quarter grades|"
+    r"report card|parent[- ]teacher conference|back to school|field trip|salón de clases|"
+    r"aula|recreo|lớp học|giờ ra chơi|họp phụ huynh)\b",
+    re.I,
+)
+_CLASSROOM = re.compile(
+    r"\b(?:room|rm\.?|classroom|sal[oó]n|aula|phòng học)[ \t]*#?[ \t]*\d{1,3}[A-Za-z]?\b"
+    r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class)\b",
+    re.I,
+)
+# One of these alone is enough; other kinds need a second (a flyer about "IEP rights" has one).
+STRONG = {
+    "a student word or grade level", "a student ID", "a name on the student roster",
+    "a parent or guardian addressed", "a student record word",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    where: str  # the part of the message it was seen in
+    text: str
+
+
+def school_signals(
+    extraction: Extraction, findings: Sequence[Finding], author_names: Sequence[str] = ()
+) -> list[Signal]:
+    """Every distinct kind of school-life signal in the message, with where it was seen."""
+    seen: dict[str, Signal] = {}
+
+    def add(kind: str, chunk: int, text: str) -> None:
+        if kind not in seen:
+            where = extraction.chunks[chunk].where
+            seen[kind] = Signal(kind, where, " ".join(text.split())[:40])
+
+    for f in findings:
+        if f.role in _FINDING_SIGNALS and not f.monitor:
+            text = extraction.chunks[f.chunk].text[f.start : f.end]
+            family = f.role == "student_context" and _FAMILY.search(text)
+            add("a family word" if family else _FINDING_SIGNALS[f.role], f.chunk, text)
+    for index, chunk in enumerate(extraction.chunks):
+        for kind, rx in (
+            ("a school staff member's title", _SCHOOL_STAFF),
+            ("a parent or guardian addressed", _PARENT_ADDRESSED),
+            ("a school site", _SCHOOL_SITE),
+            ("school-day words", _SCHOOL_LIFE_WORDS),
+            ("a classroom", _CLASSROOM),
+        ):
+            if kind not in seen and (m := rx.search(chunk.text)):
+                add(kind, index, m.group())
+    for name in author_names:  # "Donna Pruitt, RN" in the From header
+        if (m := _SENDER_TITLE.search(name)) and "the sender's title" not in seen:
+            seen["the sender's title"] = Signal("the sender's title", "the From header", m.group())
+    return sorted(seen.values(), key=lambda s: s.kind)
+
+
+def about_school_life(signals: Sequence[Signal]) -> bool:
+    """Two kinds of signal, or one that only school life gives (a class, a parent, a roster)."""
+    kinds = {s.kind for s in signals}
+    return len(kinds) >= 2 or bool(kinds & STRONG)
+
+
+def describe(signals: Sequence[Signal]) -> str:
+    return "; ".join(f"{s.kind} ({s.text!r} in {s.where})" for s in signals[:4])
