@@ -14,15 +14,14 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlp import config
-from dlp.quarantine import open_store
-from dlp.quarantine.accounts import Accounts
-from dlp.quarantine.actions import Actions
 from dlp.quarantine.model import ROLES, QuarantineError, Query, StoreUnavailable
-from dlp.review import render
 from dlp.review.timefmt import parse_when
+
+if TYPE_CHECKING:  # imported when a command runs: they pull in every extractor and argon2
+    from dlp.quarantine.actions import Actions
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -44,11 +43,16 @@ def actor() -> str:
 
 
 def _actions(args: argparse.Namespace) -> Actions:
+    from dlp.quarantine import open_store
+    from dlp.quarantine.actions import Actions
+
     settings = config.load(args.config)
     return Actions(settings, open_store(settings))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     q = Query(
         status=tuple(args.status or ()), sender=args.sender, domain=args.domain,
         category=args.category, since=parse_when(args.since), until=parse_when(args.until),
@@ -63,6 +67,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     actions = _actions(args)
     view = actions.view(args.id)
     values: dict[int, str] = {}
@@ -105,6 +111,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     entries = _actions(args).store.audit_log(args.id, args.limit)
     if args.csv:
         render.audit_csv(entries, sys.stdout)
@@ -121,6 +129,9 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from dlp.quarantine import open_store
+    from dlp.quarantine.accounts import Accounts
+
     settings = config.load(args.config)
     store = open_store(settings)
     accounts = Accounts(store.db)
