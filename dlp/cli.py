@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from dlp import __version__, config
@@ -21,20 +21,9 @@ MAIL_SUFFIXES = {".eml", ".msg", ".txt", ""}
 
 SCAN_EXAMPLE = """example:
   dlp scan --config /etc/dlp/config.yaml --json outbox/*.eml > verdicts.jsonl
+  dlp scan --jobs 4 --json mailbox-export/ > verdicts.jsonl
   dlp scan --rcpt parent@gmail.com --sender teacher@westpark.k12.ca.us message.eml
 """
-
-
-def _progress(enabled: bool) -> Callable[[int, int, str], None]:
-    """A one-line counter on a terminal's stderr; silent in pipes."""
-
-    def show(done: int, total: int, name: str) -> None:
-        if enabled:
-            end = "\n" if done == total else ""
-            sys.stderr.write(f"\r\x1b[Kscanned {done}/{total} {name[-50:]}{end}")
-            sys.stderr.flush()
-
-    return show
 
 
 def _mail_files(paths: Sequence[str]) -> Iterator[Path]:
@@ -49,27 +38,22 @@ def _mail_files(paths: Sequence[str]) -> Iterator[Path]:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from dlp import report
-    from dlp.pipeline import Scanner
+    from dlp.bulkscan import default_jobs, scan_files
 
     settings = config.load(args.config)
     files = list(_mail_files(args.paths))
-    scanner = Scanner(settings)
     envelope = Envelope(sender=args.sender or "", recipients=tuple(args.rcpt or ()))
-    show = _progress(sys.stderr.isatty() and len(files) > 1)
-    status = EXIT_OK
-    for n, path in enumerate(files, 1):
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            print(f"dlp: cannot read {path}: {exc.strerror}", file=sys.stderr)
-            status = EXIT_UNREADABLE
-            continue
-        result = scanner.scan(raw, envelope)
-        line = report.to_json(result, str(path)) if args.json else report.to_line(result, str(path))
-        show(n, len(files), "")
-        print(line, flush=True)
-    return status
+    return scan_files(files, settings, envelope, args.jobs or default_jobs(), args.json)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got {text!r}")
+    return value
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -137,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--json", action="store_true", help="one JSON object per message (JSON Lines)"
     )
+    scan.add_argument(
+        "--jobs", type=_positive, metavar="N",
+        help="scan with N processes (default: the core count); output stays in input order",
+    )  # fmt: skip
     scan.set_defaults(func=cmd_scan)
 
     serve = sub.add_parser("serve", help="run the SMTP relay",

@@ -113,6 +113,25 @@ def _probe() -> str | None:
     return _init_error
 
 
+def worker_scanner() -> Any:
+    """This worker's Scanner, for tasks other than the relay's (e.g. `dlp scan --jobs`)."""
+    if _init_error is not None:
+        from dlp.errors import DlpError
+
+        raise DlpError(f"the scanner failed to start: {_init_error}")
+    return _scanner
+
+
+def worker_setup(settings: Settings, ctx: Any) -> tuple[Callable[..., None], tuple[Any, ...]]:
+    """`initializer` and `initargs` for an executor whose workers each build the Scanner once."""
+    return _init_worker, (
+        settings,
+        DEFAULT_FACTORY,
+        ctx.Array("q", 0, lock=False),
+        ctx.Value("i", 0),
+    )
+
+
 # --- parent side -------------------------------------------------------------
 
 

@@ -15,17 +15,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from dlp import config
-from dlp.quarantine import open_store, store_url
-from dlp.quarantine.accounts import Accounts
-from dlp.quarantine.actions import Actions, BasisRequired
+from dlp.quarantine import store_url
 from dlp.quarantine.disclosures import BASES, Basis
 from dlp.quarantine.model import ROLES, QuarantineError, Query, StoreUnavailable
-from dlp.review import render
 from dlp.review.timefmt import parse_when
+
+if TYPE_CHECKING:  # imported when a command runs: they pull in every extractor and argon2
+    from dlp.quarantine.actions import Actions
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -73,11 +73,16 @@ def shown_url(url: str) -> str:
 
 
 def _actions(args: argparse.Namespace) -> Actions:
+    from dlp.quarantine import open_store
+    from dlp.quarantine.actions import Actions
+
     settings = settings_of(args)
     return Actions(settings, open_store(settings))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     q = Query(
         status=tuple(args.status or ()), sender=args.sender, domain=args.domain,
         category=args.category, search=args.search or None, assigned=args.assigned or None,
@@ -93,6 +98,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     actions = _actions(args)
     view = actions.view(args.id)
     values: dict[int, str] = {}
@@ -121,6 +128,8 @@ def each(ids: list[str], one: Any) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
+    from dlp.quarantine.actions import BasisRequired
+
     actions = _actions(args)
     given = Basis.parse(args.basis, args.basis_note or "") if args.basis else None
 
@@ -182,6 +191,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from dlp.review import render
+
     entries = _actions(args).store.audit_log(args.id, args.limit)
     if args.csv:
         render.audit_csv(entries, sys.stdout)
@@ -207,6 +218,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
+    from dlp.quarantine import open_store
+    from dlp.quarantine.accounts import Accounts
+
     settings = settings_of(args)
     store = open_store(settings)
     accounts = Accounts(store.db)

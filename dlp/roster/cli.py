@@ -13,11 +13,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlp import config
-from dlp.roster.importer import ImportSummary, run_import
 from dlp.roster.store import RosterError, read_store
+
+if TYPE_CHECKING:  # the importer (spreadsheet readers) loads only for `dlp roster import`
+    from dlp.roster.importer import ImportSummary
 
 EXIT_OK = 0
 SHOWN_PROBLEMS = 50  # on a terminal; --json lists them all
@@ -73,6 +75,8 @@ def summary_dict(s: ImportSummary) -> dict[str, Any]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from dlp.roster.importer import run_import
+
     settings, section = _settings_roster(args.config)
     students = Path(args.students) if args.students else None
     staff = Path(args.staff) if args.staff else None

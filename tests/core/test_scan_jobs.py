@@ -1,0 +1,106 @@
+"""`dlp scan --jobs N`: the same lines, order and exit status as one job, on N processes."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from tests.conftest import ROOT, make_message
+
+HOLDOUT = ROOT / "tests" / "fixtures" / "mail" / "holdout3"
+SCAN_ID = re.compile(r', "scan_id": "[0-9a-f]{16}"')  # a fresh random id per scan, by design
+
+
+def dlp(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dlp", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def varied_inputs(tmp_path: Path) -> list[str]:
+    """Real labelled messages (attachments, HTML, sensitive and not) in a shuffled order."""
+    files = sorted(HOLDOUT.glob("*.eml"))[:24]
+    shuffled = files[1::2][::-1] + files[::2]  # not sorted: output must follow this order
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "a.eml").write_bytes(
+        make_message("Student ID 1234567, IEP attached.", to="p@gmail.com")
+    )
+    (extra / "b.eml").write_bytes(make_message("Lunch at noon?"))
+    return [str(p) for p in shuffled[:12]] + [str(extra)] + [str(p) for p in shuffled[12:]]
+
+
+def test_two_jobs_print_the_same_json_lines_in_input_order_as_one(tmp_path: Path) -> None:
+    paths = varied_inputs(tmp_path)
+    config = ["--config", str(HOLDOUT / "config.yaml")]
+    one = dlp("scan", "--json", "--jobs", "1", *config, *paths)
+    two = dlp("scan", "--json", "--jobs", "2", *config, *paths)
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert SCAN_ID.sub("", two.stdout) == SCAN_ID.sub("", one.stdout)
+    names = [re.search(r'"file": "([^"]+)"', line)[1] for line in two.stdout.splitlines()]  # type: ignore[index]
+    expected = [*paths[:12], f"{tmp_path}/extra/a.eml", f"{tmp_path}/extra/b.eml", *paths[13:]]
+    assert names == expected
+    assert '"verdict": "quarantine"' in two.stdout and '"verdict": "pass"' in two.stdout
+    assert two.stderr == ""  # no progress counter when stderr is not a terminal
+
+
+def test_two_jobs_print_the_same_table_as_one(tmp_path: Path) -> None:
+    paths = [str(p) for p in sorted(HOLDOUT.glob("*.eml"))[:6]]
+    one = dlp("scan", "--jobs", "1", *paths)
+    two = dlp("scan", "--jobs", "2", *paths)
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert two.stdout == one.stdout and len(two.stdout.splitlines()) == 6
+
+
+def test_unreadable_file_exits_1_with_either_job_count(tmp_path: Path) -> None:
+    good = [str(p) for p in sorted(HOLDOUT.glob("*.eml"))[:3]]
+    missing = str(tmp_path / "missing.eml")
+    for jobs in ("1", "2"):
+        out = dlp("scan", "--json", "--jobs", jobs, good[0], missing, *good[1:])
+        assert out.returncode == 1, (jobs, out.stderr)
+        assert len(out.stdout.splitlines()) == 3
+        assert out.stderr.strip() == f"dlp: cannot read {missing}: No such file or directory"
+
+
+def test_jobs_below_one_is_a_usage_error() -> None:
+    for bad in ("0", "-3", "many"):
+        out = dlp("scan", "--jobs", bad, str(HOLDOUT))
+        assert out.returncode == 2, bad
+        assert "--jobs" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ctrl_c_stops_the_workers_and_exits_130() -> None:
+    paths = [str(p) for p in sorted(HOLDOUT.glob("*.eml"))] * 20  # far more than it can finish
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dlp", "scan", "--jobs", "2", *paths],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # streamed: the first result arrives before the rest
+        assert first.startswith(("PASS", "QUARANTINE", "BOUNCE")), first
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        assert len(workers) >= 2
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+        assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.2)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
