@@ -11,15 +11,21 @@ is dropped with the message (delete, purge).
 
 from __future__ import annotations
 
-from dlp.extract.mime import walk
+from dlp.extract.base import Limits
+from dlp.extract.ocr.limits import OcrSettings
 
 MAX_SEARCH_CHARS = 256_000
+# Text only: OCR would run Tesseract a second time in the relay's own process while
+# the sender's mail server waits; the scan already read the pictures for the verdict.
+SEARCH_LIMITS = Limits(ocr=OcrSettings(enabled=False))
 
 
 def search_text(raw: bytes) -> str:
     """Attachment names and every readable part, folded, space-normalised, bounded."""
+    from dlp.extract.mime import walk  # the extractors load on first use, not with the CLI
+
     try:
-        extraction = walk(raw)
+        extraction = walk(raw, SEARCH_LIMITS)
     except Exception:  # extraction never raises by contract; a search is not worth a 4xx
         return ""
     names = sorted({c.where for c in extraction.chunks if c.where != "subject"})

@@ -129,6 +129,7 @@ def worker_setup(settings: Settings, ctx: Any) -> tuple[Callable[..., None], tup
         DEFAULT_FACTORY,
         ctx.Array("q", 0, lock=False),
         ctx.Value("i", 0),
+        os.getpid(),  # bulk-scan workers die with the dlp process too
     )
 
 
