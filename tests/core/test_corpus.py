@@ -124,11 +124,9 @@ def test_team_written_holdouts_meet_the_acceptance_figures(name: str) -> None:
     )
 
 
-def test_blind_set_meets_the_kept_set_acceptance_figures() -> None:
-    """A blind set written by an outside author in en/es/vi (tests/fixtures/mail/blindA):
-    sensitive recall >= 0.97, student_record recall >= 0.95, false blocks <= 0.02, and
-    every language >= 0.90 accurate."""
-    scored = _score(FIXTURES / "blindA")
+def _figures(folder: Path) -> dict[str, float]:
+    """Sensitive and student_record recall, false blocks and accuracy per language."""
+    scored = _score(folder)
     sensitive = [got for label, got, _ in scored if label["verdict"] != "pass"]
     benign = [got for label, got, _ in scored if label["verdict"] == "pass"]
     students = [cats for label, _, cats in scored if "student_record" in label["categories"]]
@@ -140,7 +138,27 @@ def test_blind_set_meets_the_kept_set_acceptance_figures() -> None:
     for lang in sorted({label["lang"] for label, _, _ in scored}):
         mine = [(label["verdict"], got) for label, got, _ in scored if label["lang"] == lang]
         figures[f"accuracy_{lang}"] = sum(e == g for e, g in mine) / len(mine)
+    return figures
+
+
+def test_blind_set_meets_the_kept_set_acceptance_figures() -> None:
+    """A blind set written by an outside author in en/es/vi (tests/fixtures/mail/blindA):
+    sensitive recall >= 0.97, student_record recall >= 0.95, false blocks <= 0.02, and
+    every language >= 0.90 accurate."""
+    figures = _figures(FIXTURES / "blindA")
     assert figures["sensitive_recall"] >= 0.97, figures
     assert figures["student_record_recall"] >= 0.95, figures
     assert figures["false_blocks"] <= 0.02, figures
     assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
+
+
+def test_untuned_blind_set_keeps_its_first_sight_figures() -> None:
+    """A second outside author's set (tests/fixtures/mail/blindB), scored once at first
+    sight and never tuned on: 0.872 sensitive recall, 0.854 student_record recall, 0.031
+    false blocks, 0.875 the weakest language. A change that loses ground on mail nobody
+    tuned for fails here."""
+    figures = _figures(FIXTURES / "blindB")
+    assert figures["sensitive_recall"] >= 0.87, figures
+    assert figures["student_record_recall"] >= 0.85, figures
+    assert figures["false_blocks"] <= 0.035, figures
+    assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.87, figures

@@ -96,7 +96,7 @@ def test_an_unreachable_database_is_one_line_for_publish_and_review(
     assert len(err) == 1 and err[0].startswith("dlp: store unavailable: cannot connect")
     assert main(["quarantine", "list", "--config", config]) != 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "store unavailable" in err[0]
+    assert len(err) == 1 and "quarantine store" in err[0] and "unavailable" in err[0]
 
 
 def test_one_node_holds_the_gauge_lease_until_it_lapses(pg_url: str) -> None:
