@@ -343,10 +343,20 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
             holder[keys[-1]] = str((base / value).resolve())
     quarantine = data.get("quarantine")
     if isinstance(quarantine, dict) and isinstance(quarantine.get("url"), str):
-        url: str = quarantine["url"]
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/"):
-            quarantine["url"] = prefix + str((base / url[len(prefix) :]).resolve())
+        if quarantine["url"].startswith("sqlite:"):
+            quarantine["url"] = sqlite_url(quarantine["url"], base)
+
+
+def sqlite_url(url: str, base: Path) -> str:
+    """The canonical `sqlite:///` + absolute path for a configured SQLite URL.
+
+    Read as a URI, `sqlite:///var/lib/dlp/quarantine.db` names /var/lib/dlp/quarantine.db
+    (what an admin means, and the documented production value); four slashes say the
+    same. Only `sqlite:NAME` (no slashes) is relative, to the config file.
+    """
+    rest = url[len("sqlite:") :]
+    path = Path("/" + rest.lstrip("/")) if rest.startswith("/") else (base / rest).resolve()
+    return f"sqlite:///{path}"
 
 
 def _explain(error: dict[str, Any]) -> str:

@@ -71,6 +71,25 @@ def test_relative_patterns_path_is_relative_to_config_file(tmp_path: Path) -> No
     assert settings.patterns == (tmp_path / "mine").resolve()
 
 
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///var/lib/dlp/quarantine.db", "/var/lib/dlp/quarantine.db"),
+        ("sqlite:////var/lib/dlp/quarantine.db", "/var/lib/dlp/quarantine.db"),
+    ],
+)
+def test_sqlite_quarantine_url_with_slashes_is_an_absolute_path(
+    tmp_path: Path, url: str, path: str
+) -> None:
+    settings = config.load(write(tmp_path, WESTPARK_CONFIG + f"quarantine: {{url: '{url}'}}\n"))
+    assert settings.quarantine.url == f"sqlite:///{path}"
+
+
+def test_sqlite_quarantine_url_without_slashes_is_relative_to_config_file(tmp_path: Path) -> None:
+    settings = config.load(write(tmp_path, WESTPARK_CONFIG + "quarantine: {url: 'sqlite:q.db'}\n"))
+    assert settings.quarantine.url == f"sqlite:///{(tmp_path / 'q.db').resolve()}"
+
+
 PATTERN_OK = """recognizers:
   - name: district_b_id
     supported_entity: DISTRICT_B_ID
