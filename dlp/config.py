@@ -342,9 +342,9 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
         if isinstance(value, str) and not is_postgres_url(value):
             holder[keys[-1]] = str((base / value).resolve())
     quarantine = data.get("quarantine")
-    if isinstance(quarantine, dict) and isinstance(quarantine.get("url"), str):
-        if quarantine["url"].startswith("sqlite:"):
-            quarantine["url"] = sqlite_url(quarantine["url"], base)
+    url = quarantine.get("url") if isinstance(quarantine, dict) else None
+    if isinstance(quarantine, dict) and isinstance(url, str) and url.startswith("sqlite:"):
+        quarantine["url"] = sqlite_url(url, base)
 
 
 def sqlite_url(url: str, base: Path) -> str:
