@@ -49,6 +49,9 @@ class HeldMessage:
     size: int
     received_at: float
     findings: tuple[HeldFinding, ...] = ()
+    # what review search looks through, made by the scan that read the message; None: the
+    # store reads the stored bytes again (holds that come from elsewhere)
+    search_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,13 @@ is dropped with the message (delete, purge).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dlp.extract.base import Limits
 from dlp.extract.ocr.limits import OcrSettings
+
+if TYPE_CHECKING:
+    from dlp.model import Extraction
 
 MAX_SEARCH_CHARS = 256_000
 # Text only: OCR would run Tesseract a second time in the relay's own process while
@@ -21,13 +26,18 @@ SEARCH_LIMITS = Limits(ocr=OcrSettings(enabled=False))
 
 
 def search_text(raw: bytes) -> str:
-    """Attachment names and every readable part, folded, space-normalised, bounded."""
+    """The search text of stored bytes, for holds that did not come with the scan's own."""
     from dlp.extract.mime import walk  # the extractors load on first use, not with the CLI
 
     try:
         extraction = walk(raw, SEARCH_LIMITS)
     except Exception:  # extraction never raises by contract; a search is not worth a 4xx
         return ""
+    return search_text_of(extraction)
+
+
+def search_text_of(extraction: Extraction) -> str:
+    """Attachment names and every readable part, folded, space-normalised, bounded."""
     names = sorted({c.where for c in extraction.chunks if c.where != "subject"})
     pieces = [*names, *(c.text for c in extraction.chunks)]
     text = " ".join(" ".join(pieces).split()).lower()

@@ -101,7 +101,7 @@ class SqlStore(Transitions):
 
     def put(self, held: HeldMessage, raw: bytes) -> str:
         fp = fingerprint(held.sender, held.recipients, raw)
-        text = search_text(raw)
+        text = held.search_text if held.search_text is not None else search_text(raw)
         failures: tuple[type[BaseException], ...] = (OSError, *self.db.errors)
         try:
             path = self._prepare_raw(fp, raw)

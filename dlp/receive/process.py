@@ -218,7 +218,7 @@ class Processor:
             scan_id=s.scan_id, verdict=s.verdict, reasons=s.reasons, categories=s.categories,
             sender=msg.sender, recipients=msg.recipients, subject=s.subject,
             size=len(msg.raw), received_at=msg.received_at or time.time(),
-            findings=s.findings,
+            findings=s.findings, search_text=s.search_text,
         )  # fmt: skip
         try:
             await asyncio.to_thread(self.store.put, held, msg.raw)

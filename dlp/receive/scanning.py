@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from dlp.config import Settings
 from dlp.quarantine.model import HeldFinding
+from dlp.quarantine.searchtext import search_text_of
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ScanSummary:
     recognizers: dict[str, int] = field(default_factory=dict)  # finding counts by recognizer
     monitored: tuple[str, ...] = ()  # the recognizers above that are in `mode: monitor`
     findings: tuple[HeldFinding, ...] = ()  # masked, positioned: the quarantine shows them
+    search_text: str | None = None  # for review search; made where the extracted text lives
 
 
 class ScanFailed(Exception):
@@ -63,6 +65,7 @@ def summarize(result: Any) -> ScanSummary:
     entities = Counter(f.entity for f in result.findings)
     recognizers = Counter(f.recognizer or f.entity for f in result.findings)
     monitored = tuple(sorted({f.recognizer for f in result.findings if f.monitor}))
+    held = decision.verdict.value == "quarantine"
     return ScanSummary(
         scan_id=result.scan_id,
         verdict=str(decision.verdict.value),
@@ -75,7 +78,8 @@ def summarize(result: Any) -> ScanSummary:
         size=int(result.size),
         recognizers=dict(recognizers),
         monitored=monitored,
-        findings=positioned(result) if decision.verdict.value == "quarantine" else (),
+        findings=positioned(result) if held else (),
+        search_text=search_text_of(result.extraction) if held else None,
     )
 
 
