@@ -23,6 +23,7 @@ from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
 from dlp.extract.decode import decode_text, decodes_to_binary
 from dlp.extract.formats.html import html_to_text
 from dlp.extract.lenient import transfer
+from dlp.extract.lenient.headers import split_entity
 from dlp.extract.lenient.readings import readings
 from dlp.extract.registry import SNIFF_BYTES, Result, choose, extract_blob, media_kind
 from dlp.extract.smime import SIGNED, cms_type, signed_content
@@ -59,14 +60,19 @@ def header_text(msg: Message, name: str) -> str:
     return str(value) if value is not None else ""
 
 
-def header_recipients(msg: Message) -> tuple[str, ...]:
-    """Addresses in To, Cc, Bcc, Resent-To, Resent-Cc (for files scanned from disk)."""
+def header_recipients(msg: Message, raw: bytes = b"") -> tuple[str, ...]:
+    """Addresses in To, Cc, Bcc, Resent-To, Resent-Cc (for files scanned from disk).
+
+    The raw header block is read the forgiving way too: `To : x` (a space before
+    the colon) ends the strict parser's headers, but mail clients still show it.
+    """
     values: list[str] = []
     for name in RECIPIENT_HEADERS:
         try:
             values.extend(str(v) for v in msg.get_all(name, []))
         except Exception:
             continue
+    values.extend(f.value for f in split_entity(raw)[0] if f.name in RECIPIENT_HEADERS)
     seen: dict[str, None] = {}
     for _, addr in getaddresses(values):
         if "@" in addr:
@@ -301,11 +307,11 @@ class Headers:
     author_names: tuple[str, ...] = ()  # display names in From/Sender/Reply-To
 
 
-def _headers(msg: Message) -> Headers:
+def _headers(msg: Message, raw: bytes) -> Headers:
     names: list[str] = []
     for header in ("from", "sender", "reply-to"):
         names.extend(name for name, _ in getaddresses([header_text(msg, header)]) if name)
-    return Headers(header_sender(msg), header_recipients(msg), tuple(names))
+    return Headers(header_sender(msg), header_recipients(msg, raw), tuple(names))
 
 
 def read_message(raw: bytes, limits: Limits | None = None) -> tuple[Extraction, Headers]:
@@ -314,7 +320,7 @@ def read_message(raw: bytes, limits: Limits | None = None) -> tuple[Extraction, 
     headers = Headers()
     try:
         msg = parse(raw)
-        headers = _headers(msg)
+        headers = _headers(msg, raw)
     except Exception:
         msg = None
     walk_into(walker, raw, "", 0, msg)

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 
 from dlp.extract.lenient.rules import NAMES
-from dlp.extract.mime import walk
+from dlp.extract.mime import read_message, walk
 from dlp.model import Extraction
 from tests.extract.evasion import uu, yenc
 
@@ -50,6 +50,11 @@ def two_parts(ctype_line: str, boundary: str = "xx", part: bytes = b"") -> bytes
 def test_a_header_with_a_space_before_the_colon_is_a_header() -> None:
     out = walk(msg("Content-Type: text/plain\r\nContent-Transfer-Encoding : base64", B64))
     assert SECRET.decode() in text(out)
+
+
+def test_recipient_headers_with_a_space_before_the_colon_still_name_the_recipients() -> None:
+    raw = msg("To : parent@gmail.com\r\nCc: aide@westpark.k12.ca.us", b"hello")
+    assert read_message(raw)[1].recipients == ("parent@gmail.com", "aide@westpark.k12.ca.us")
 
 
 @rule("header-unfold-trim")
