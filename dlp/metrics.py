@@ -52,6 +52,9 @@ class Metrics:
         self.quarantine_size = SharedGauge(
             "dlp_quarantine_messages", "Messages held in quarantine (database-wide)", r
         )
+        self.quarantine_oldest = SharedGauge(
+            "dlp_quarantine_oldest_age_seconds", "Age of the oldest held message (database-wide)", r
+        )
         self.errors = Counter(
             "dlp_errors", "Temporary failures and internal errors, by kind", ["kind"], registry=r
         )

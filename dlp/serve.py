@@ -59,6 +59,7 @@ class RelayApp:
         self.scanning: Scanning = scanning or ProcessScanPool(self.snapshots.take(settings))
         self.metrics = metrics or Metrics()
         self.metrics.quarantine_size.exported = self.fleet.exports_gauges
+        self.metrics.quarantine_oldest.exported = self.fleet.exports_gauges
         self.metrics.store_up.set_function(lambda: int(self.fleet.health.ok))
         self.metrics.build_info.labels = self.version_labels
         self.gate = Gate(settings.relay.max_sessions)

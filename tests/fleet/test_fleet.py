@@ -114,11 +114,18 @@ def test_the_database_wide_gauge_comes_from_one_node_and_records_name_theirs(
         writers = {r[0] for r in conn.execute("SELECT node FROM quarantine").fetchall()}
     assert held is not None and writers == {"node-a", "node-b"}
 
-    def exported() -> list[float]:
-        found = [re.search(r"^dlp_quarantine_messages (\S+)$", n.metrics(), re.M) for n in nodes]
+    def exported(name: str) -> list[float]:
+        found = [re.search(rf"^{name} (\S+)$", n.metrics(), re.M) for n in nodes]
         return [float(m[1]) for m in found if m]
 
-    wait_for(lambda: exported() == [float(held[0])], 30, "one node to export the held count")
+    count = "dlp_quarantine_messages"
+    wait_for(lambda: exported(count) == [float(held[0])], 30, "one node to export the held count")
+
+    def oldest_once() -> bool:  # and one node the oldest message's age, at its next sweep
+        ages = exported("dlp_quarantine_oldest_age_seconds")
+        return len(ages) == 1 and ages[0] > 0
+
+    wait_for(oldest_once, 30, "one node to export the oldest message's age")
     flags = [(n.healthz() or {}).get("exports_database_gauges") for n in nodes]
     assert sorted(flags) == [False, True]
     for node in nodes:

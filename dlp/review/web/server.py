@@ -18,7 +18,6 @@ import time
 from collections.abc import Generator
 
 import uvicorn
-from prometheus_client import Gauge
 
 from dlp.act.relay import Hop, Relay
 from dlp.config import Settings
@@ -53,13 +52,6 @@ class ReviewService:
         self.web = web and bool(settings.review.listen)
         self.sweep = sweep
         self.sweep_seconds = sweep_seconds
-        self.oldest: Gauge | None = None
-        if metrics is not None:
-            self.oldest = Gauge(
-                "dlp_quarantine_oldest_age_seconds",
-                "Age of the oldest held message",
-                registry=metrics.registry,
-            )
         self._server: _EmbeddedServer | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._last_purge = 0.0
@@ -117,8 +109,7 @@ class ReviewService:
             return
         self.metrics.quarantine_size.set(await asyncio.to_thread(self.store.count))
         oldest = await asyncio.to_thread(self.store.oldest_held)
-        if self.oldest is not None:
-            self.oldest.set(time.time() - oldest if oldest is not None else 0)
+        self.metrics.quarantine_oldest.set(time.time() - oldest if oldest is not None else 0)
 
     async def _sweeper(self) -> None:
         while True:
