@@ -157,6 +157,17 @@ _V4_FLEET = [
 _SQLITE_V4 = [s.format(serial="INTEGER", blob="BLOB", real="REAL") for s in _V4_FLEET]
 _PG_V4 = [s.format(serial="BIGSERIAL", blob="BYTEA", real="DOUBLE PRECISION") for s in _V4_FLEET]
 
+# Version 5: failed logins are counted in the database, so every review node behind a
+# load balancer enforces one limit (keys are hashes: a mistyped password in the name
+# field is never stored).
+_V5_LOGINS = [
+    """CREATE TABLE login_failures (
+        seq {serial} PRIMARY KEY, key TEXT NOT NULL, at_epoch {real} NOT NULL)""",
+    "CREATE INDEX login_failures_key ON login_failures (key, at_epoch)",
+]
+_SQLITE_V5 = [s.format(serial="INTEGER", real="REAL") for s in _V5_LOGINS]
+_PG_V5 = [s.format(serial="BIGSERIAL", real="DOUBLE PRECISION") for s in _V5_LOGINS]
+
 
 MIGRATIONS: dict[str, list[list[str]]] = {
     "sqlite": [
@@ -164,16 +175,18 @@ MIGRATIONS: dict[str, list[list[str]]] = {
         _SQLITE_V2,
         _SQLITE_V3,
         _SQLITE_V4,
+        _SQLITE_V5,
     ],
     "postgresql": [
         [f"CREATE TABLE IF NOT EXISTS quarantine ({_V1_COLUMNS})"],
         _PG_V2,
         _PG_V3,
         _PG_V4,
+        _PG_V5,
     ],
 }
 
-LATEST = 4
+LATEST = 5
 
 
 def migrate(db: Any) -> int:

@@ -42,10 +42,11 @@ class Review:
     store: SqlStore
     actions: Actions
     accounts: Accounts
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    limiter: LoginLimiter = field(init=False)
     env: jinja2.Environment = field(init=False)
 
     def __post_init__(self) -> None:
+        self.limiter = LoginLimiter(self.store.db)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,  # every template, whatever its name

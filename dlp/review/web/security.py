@@ -4,8 +4,9 @@
   nothing from elsewhere, `nosniff`, no framing, no referrer, no caching.
 - CSRF: every form carries the session's random token; a POST without it is
   refused before any handler runs.
-- Login rate limiting per (account, client) and per client; X-Forwarded-For is
-  believed only from `review.trusted_proxies`.
+- Login rate limiting per (account, client) and per client, counted in the
+  quarantine database so several review nodes share one limit; X-Forwarded-For
+  is believed only from `review.trusted_proxies`.
 - Sessions live in the quarantine database; the signed cookie (HttpOnly,
   SameSite=Strict, Secure when `review.secure_cookies`) carries only a random
   session id, so logout, a password change or a removed account ends it at once.
@@ -13,16 +14,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dlp.quarantine.db import Database, Tx
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -40,6 +42,7 @@ HEADERS = [
 LOGIN_FAILURES = 5  # failed logins allowed per window for one account from one client
 CLIENT_FAILURES = 20  # failed logins allowed per window from one client, any accounts
 LOGIN_WINDOW = 15 * 60.0  # seconds
+LOGIN_LOCK = 0x646C706C  # PostgreSQL advisory lock serialising login checks ("dlpl")
 
 
 class SecurityHeaders:
@@ -81,49 +84,60 @@ def csrf_ok(request: Request, form: Any) -> bool:
 class LoginLimiter:
     """Login attempts per (account, client) and per client, in a sliding window.
 
-    `attempt` checks and counts in one step under a lock, so 30 parallel
+    Counted in the quarantine database, so every review node sharing it enforces
+    one limit (a guesser behind a load balancer gets `limit` tries, not `limit`
+    per node). `attempt` checks and counts in one transaction (serialised by
+    SQLite's write lock, or an advisory lock on PostgreSQL), so 30 parallel
     guesses get `limit` password checks, not 30. An attempt counts as failed
     until `succeeded` takes it back. Limits are per client, never per account
     alone: an attacker cannot lock a colleague out from elsewhere.
     """
 
-    def __init__(self, limit: int = LOGIN_FAILURES, per_client: int = CLIENT_FAILURES,
-                 window: float = LOGIN_WINDOW) -> None:  # fmt: skip
+    def __init__(
+        self, db: Database, limit: int = LOGIN_FAILURES, per_client: int = CLIENT_FAILURES,
+        window: float = LOGIN_WINDOW,
+    ) -> None:  # fmt: skip
+        self.db = db
         self.limit = limit
         self.per_client = per_client
         self.window = window
-        self._fails: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails[key]
-        while q and q[0] < now - self.window:
-            q.popleft()
-        return q
 
     @staticmethod
     def _keys(client: str, name: str) -> tuple[str, str]:
-        return f"pair:{name.lower()}\0{client}", f"client:{client}"
+        """Hashed: the name field sometimes holds a password typed in the wrong box."""
+        pair = f"pair:{name.lower()}\0{client}"
+        return _digest(pair), _digest(f"client:{client}")
+
+    def _count(self, tx: Tx, key: str) -> int:
+        row = tx.one("SELECT count(*) FROM login_failures WHERE key = ?", (key,))
+        return int(row[0]) if row else 0
 
     def attempt(self, client: str, name: str) -> bool:
         """True (and counted) when this client may try this account's password now."""
-        now = time.monotonic()
+        now = time.time()
         pair, anyone = self._keys(client, name)
-        with self._lock:
-            if len(self._recent(pair, now)) >= self.limit:
+        with self.db.transaction() as tx:
+            if self.db.dialect == "postgresql":
+                tx.execute("SELECT pg_advisory_xact_lock(?)", (LOGIN_LOCK,))
+            tx.execute("DELETE FROM login_failures WHERE at_epoch < ?", (now - self.window,))
+            if self._count(tx, pair) >= self.limit or self._count(tx, anyone) >= self.per_client:
                 return False
-            if len(self._recent(anyone, now)) >= self.per_client:
-                return False
-            self._fails[pair].append(now)
-            self._fails[anyone].append(now)
+            for key in (pair, anyone):
+                tx.execute("INSERT INTO login_failures (key, at_epoch) VALUES (?, ?)", (key, now))
             return True
 
     def succeeded(self, client: str, name: str) -> None:
         pair, anyone = self._keys(client, name)
-        with self._lock:
-            self._fails.pop(pair, None)
-            if self._fails.get(anyone):
-                self._fails[anyone].pop()
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM login_failures WHERE key = ?", (pair,))
+            tx.execute(
+                "DELETE FROM login_failures WHERE seq ="
+                " (SELECT max(seq) FROM login_failures WHERE key = ?)", (anyone,),
+            )  # fmt: skip
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def client_address(request: Request, trusted: tuple[str, ...]) -> str:
