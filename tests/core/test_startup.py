@@ -1,14 +1,22 @@
-"""Commands that do not scan start without loading the scanning libraries."""
+"""Commands load only the libraries their work needs.
+
+Commands that do not scan leave the scanning libraries unloaded; a scan loads a
+document format's library only when a part of that format arrives, so
+`dlp scan` of one plain message and `dlp explain` start quickly.
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_message
+from tests.extract import make
 
 HEAVY = ("spacy", "presidio_analyzer", "pypdf", "openpyxl", "docx", "pptx", "py7zr", "argon2")
 PROBE = """
@@ -19,8 +27,13 @@ with contextlib.redirect_stdout(io.StringIO()):
         cli.main(sys.argv[1:])
     except SystemExit:
         pass
-print(json.dumps(sorted(m for m in sys.modules if "." not in m)))
+print(json.dumps(sorted(sys.modules)))
 """
+# What reads attachments: PDF, Office, OpenDocument, archives, OLE, pictures/OCR, S/MIME.
+FORMAT_LIBRARIES = {
+    "pypdf", "pypdfium2", "openpyxl", "xlrd", "pyxlsb", "docx", "pptx", "odf", "py7zr",
+    "olefile", "msoffcrypto", "PIL", "pytesseract", "asn1crypto",
+}  # fmt: skip
 
 
 def loaded_modules(*args: str) -> set[str]:
@@ -36,3 +49,31 @@ def test_commands_that_do_not_scan_leave_nlp_and_extractors_unloaded(args: tuple
     loaded = loaded_modules(*args)
     assert "dlp" in loaded  # the probe really ran the command
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _plain_message(folder: Path) -> Path:
+    path = folder / "note.eml"
+    path.write_bytes(make_message("Lunch is at noon on Friday in the staff room."))
+    return path
+
+
+@pytest.mark.parametrize("command", ["scan", "explain"])
+def test_a_plain_text_message_loads_no_document_format_library(
+    command: str, tmp_path: Path
+) -> None:
+    loaded = loaded_modules(command, str(_plain_message(tmp_path)))
+    assert "dlp.pipeline" in loaded  # the probe really scanned
+    assert not loaded & FORMAT_LIBRARIES, sorted(loaded & FORMAT_LIBRARIES)
+
+
+def test_a_document_library_loads_when_a_part_of_its_kind_arrives(tmp_path: Path) -> None:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "t@westpark.k12.ca.us", "p@gmail.com", "Report"
+    msg.set_content("See the attached report.")
+    kind = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+    msg.add_attachment(make.docx(), *kind, filename="report.docx")
+    path = tmp_path / "report.eml"
+    path.write_bytes(msg.as_bytes())
+    loaded = loaded_modules("scan", str(path))
+    assert "docx" in loaded  # the Word reader loaded for the Word attachment ...
+    assert not loaded & (FORMAT_LIBRARIES - {"docx"}), sorted(loaded & FORMAT_LIBRARIES)

@@ -65,3 +65,19 @@ class SlowStartScanner(MarkerScanner):
     def __init__(self, settings: Any) -> None:
         time.sleep(3)
         super().__init__(settings)
+
+
+PASS_FACTORY = f"{__name__}:PassScanner"
+
+
+class PassScanner:
+    """Passes every message unread: what the relay costs around a scan (benchmarks)."""
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    def scan(self, raw: bytes, envelope: Any) -> ScanSummary:
+        return ScanSummary(
+            scan_id=uuid.uuid4().hex[:16], verdict="pass", enforced="pass",
+            subject=_subject(raw), size=len(raw),
+        )  # fmt: skip

@@ -28,6 +28,7 @@ class Faults:
     data: str | None = None  # reply at end of data
     data_delay: float = 0.0
     drop_after_data: bool = False
+    mail: list[str] = field(default_factory=list)  # replies to the next MAIL commands, in turn
 
 
 class _SinkSMTP(SMTP):
@@ -41,6 +42,17 @@ class _SinkSMTP(SMTP):
             return None
         return {k: v for k, v in result.items() if k not in ("RET", "ENVID", "NOTIFY", "ORCPT")}
 
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        with self.event_handler.sink.lock:
+            self.event_handler.sink.connections += 1
+            self.event_handler.sink.open_connections += 1
+
+    def connection_lost(self, error: Exception | None) -> None:
+        super().connection_lost(error)
+        with self.event_handler.sink.lock:
+            self.event_handler.sink.open_connections -= 1
+
 
 class _Handler:
     def __init__(self, sink: Sink) -> None:
@@ -51,6 +63,15 @@ class _Handler:
     ) -> list[str]:
         session.host_name = hostname
         return [*responses[:-1], "250-DSN", responses[-1]]
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.sink.faults.mail:
+            return self.sink.faults.mail.pop(0)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 Ok"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -96,6 +117,8 @@ class Sink:
         self.faults = Faults()
         self.messages: list[Received] = []
         self.data_commands = 0
+        self.connections = 0  # connections accepted, ever
+        self.open_connections = 0
         self.lock = threading.Lock()
         self._controller = _Controller(_Handler(self), hostname="127.0.0.1", port=port)
 
@@ -109,6 +132,7 @@ class Sink:
         self.faults = Faults()
         with self.lock:
             self.messages.clear()
+            self.connections = 0
         self.data_commands = 0
 
     def wait_for(self, count: int, timeout: float = 30) -> list[Received]:

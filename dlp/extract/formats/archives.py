@@ -1,7 +1,7 @@
 """Archives other than zip: .tar, single-stream .gz/.bz2/.xz, and .7z.
 
 Standard library for tar and the compressed streams; py7zr (LGPL-2.1, pure
-Python, maintained) for 7z.  Every decompression runs in bounded reads that
+Python, maintained) for 7z, in `sevenzip`.  Every decompression runs in bounded reads that
 count the real bytes against the message budget and the compression ratio:
 a gzip header's size field, a tar header or a 7z directory can all lie.
 A .tar.gz is a gzip stream holding a tar: the gzip layer yields the tar as a
@@ -20,16 +20,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import IO
 
-import py7zr
-import py7zr.exceptions
-import py7zr.io
-
-from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
+from dlp.extract.base import Blob, Context, Item, UnscannableError
 from dlp.extract.registry import register
 
 CHUNK = 64 * 1024
 Opener = Callable[[IO[bytes]], io.BufferedIOBase]
-_STREAM_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
+STREAM_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError)
 
 
 def _inflate(opener: Opener, data: bytes, ctx: Context, what: str) -> bytes:
@@ -43,7 +39,7 @@ def _inflate(opener: Opener, data: bytes, ctx: Context, what: str) -> bytes:
                 # against the input consumed so far: a bomb is caught after a few MB
                 ctx.budget.check_ratio(len(out), source.tell(), what)
                 ctx.check_time()
-    except _STREAM_ERRORS as exc:
+    except STREAM_ERRORS as exc:
         raise UnscannableError(f"corrupt or truncated {what}") from exc
     return bytes(out)
 
@@ -105,7 +101,7 @@ class TarExtractor:
                     data = self._read(archive, member, ctx)
                     name = posixpath.basename(member.name)
                     yield Blob(f"{blob.where}/{member.name}", data, name)
-        except (tarfile.TarError, *_STREAM_ERRORS) as exc:
+        except (tarfile.TarError, *STREAM_ERRORS) as exc:
             raise UnscannableError("corrupt or truncated tar archive") from exc
 
     @staticmethod
@@ -121,49 +117,6 @@ class TarExtractor:
         return bytes(out)
 
 
-class _CountingIO(py7zr.io.Py7zIO):
-    """Receives one 7z member from py7zr, counting bytes as they are written."""
-
-    def __init__(self, owner: _CountingFactory) -> None:
-        self.owner = owner
-        self.buffer = io.BytesIO()
-
-    def write(self, s: bytes | bytearray) -> int:
-        self.owner.count(len(s))
-        return self.buffer.write(s)
-
-    def read(self, size: int | None = None) -> bytes:
-        return self.buffer.read(size)
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self.buffer.seek(offset, whence)
-
-    def flush(self) -> None:
-        return None
-
-    def size(self) -> int:
-        return self.buffer.getbuffer().nbytes
-
-
-class _CountingFactory(py7zr.io.WriterFactory):
-    def __init__(self, ctx: Context, compressed: int) -> None:
-        self.ctx = ctx
-        self.compressed = compressed
-        self.written = 0
-        self.products: dict[str, _CountingIO] = {}
-
-    def create(self, filename: str) -> py7zr.io.Py7zIO:
-        product = _CountingIO(self)
-        self.products[filename] = product
-        return product
-
-    def count(self, n: int) -> None:
-        self.written += n
-        self.ctx.budget.add_expanded(n)
-        self.ctx.budget.check_ratio(self.written, self.compressed, "7z archive")
-        self.ctx.check_time()
-
-
 class SevenZipExtractor:
     name = "7z archive"
 
@@ -174,26 +127,9 @@ class SevenZipExtractor:
         return blob.extension == "7z" or blob.content_type == "application/x-7z-compressed"
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
-        try:
-            with py7zr.SevenZipFile(io.BytesIO(blob.data), mode="r") as archive:
-                if archive.needs_password():
-                    raise UnscannableError("password-protected 7z archive")
-                files = [f for f in archive.list() if not f.is_directory]
-                limits = ctx.budget.limits
-                if len(files) > limits.max_members:
-                    raise LimitExceeded(f"7z archive has more than {limits.max_members} members")
-                declared = sum(f.uncompressed or 0 for f in files)
-                if declared > limits.max_expanded_bytes - ctx.budget.expanded_bytes:
-                    raise LimitExceeded("7z archive declares more than the expanded-size limit")
-                ctx.budget.check_ratio(declared, len(blob.data), "7z archive")
-                factory = _CountingFactory(ctx, len(blob.data))
-                archive.extractall(factory=factory)
-        except py7zr.exceptions.PasswordRequired as exc:
-            raise UnscannableError("password-protected 7z archive") from exc
-        except (py7zr.exceptions.Bad7zFile, py7zr.exceptions.CrcError, *_STREAM_ERRORS) as exc:
-            raise UnscannableError("corrupt or truncated 7z archive") from exc
-        for name, product in factory.products.items():
-            yield Blob(f"{blob.where}/{name}", product.buffer.getvalue(), posixpath.basename(name))
+        from dlp.extract.formats.sevenzip import read_7z  # py7zr loads with the first 7z
+
+        yield from read_7z(blob, ctx)
 
 
 register(CompressedStreamExtractor())

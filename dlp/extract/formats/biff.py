@@ -11,6 +11,11 @@ no maintained library reads them.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
+
+from dlp.extract.base import Blob, Context, Item
+from dlp.extract.registry import register
+from dlp.model import TextChunk
 
 _TXO, _CONTINUE, _HEADER, _FOOTER, _SERIES_TEXT = 0x01B6, 0x003C, 0x0014, 0x0015, 0x100D
 
@@ -57,3 +62,30 @@ def biff_text(stream: bytes) -> str:
             pending_txo = 0
     text = "\n".join(line.strip() for line in lines if line.strip())
     return text.replace("&L", " ").replace("&C", " ").replace("&R", " ")
+
+
+class OldExcelExtractor:
+    """Excel 2.x-4.0 workbooks: a bare BIFF stream, not in an OLE file (xlrd reads them)."""
+
+    name = "Excel workbook (BIFF2-4)"
+
+    def sniff(self, head: bytes) -> bool:
+        # a BOF record (BIFF2 0x0009, BIFF3 0x0209, BIFF4 0x0409), its length, then the kind
+        # of substream
+        return head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:4] in (
+            b"\x04\x00", b"\x06\x00",
+        ) and head[6:8] in (b"\x10\x00", b"\x20\x00", b"\x40\x00", b"\x00\x01")  # fmt: skip
+
+    def accepts(self, blob: Blob) -> bool:
+        return False  # .xls names go to the OLE reader; this format is told by content only
+
+    def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        from dlp.extract.formats.excel import read_xls  # xlrd loads with the first workbook
+
+        yield from read_xls(blob, ctx)
+        extra = biff_text(blob.data)
+        if extra:
+            yield TextChunk(f"{blob.where}#objects", extra)
+
+
+register(OldExcelExtractor())

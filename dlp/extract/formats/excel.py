@@ -26,11 +26,8 @@ import pyxlsb
 import xlrd
 
 from dlp.extract.base import Blob, Context, Item, UnscannableError
-from dlp.extract.formats.biff import biff_text
 from dlp.extract.formats.ooxml import normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
-from dlp.extract.formats.zipfamily import register_reader
-from dlp.extract.registry import register
 from dlp.extract.table import table_chunk
 from dlp.model import TextChunk
 
@@ -213,30 +210,3 @@ def read_xls(blob: Blob, ctx: Context) -> Iterator[Item]:
             book.unload_sheet(index)
     finally:
         book.release_resources()
-
-
-class OldExcelExtractor:
-    """Excel 2.x-4.0 workbooks: a bare BIFF stream, not in an OLE file (xlrd reads them)."""
-
-    name = "Excel workbook (BIFF2-4)"
-
-    def sniff(self, head: bytes) -> bool:
-        # a BOF record (BIFF2 0x0009, BIFF3 0x0209, BIFF4 0x0409), its length, then the kind
-        # of substream
-        return head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[2:4] in (
-            b"\x04\x00", b"\x06\x00",
-        ) and head[6:8] in (b"\x10\x00", b"\x20\x00", b"\x40\x00", b"\x00\x01")  # fmt: skip
-
-    def accepts(self, blob: Blob) -> bool:
-        return False  # .xls names go to the OLE reader; this format is told by content only
-
-    def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
-        yield from read_xls(blob, ctx)
-        extra = biff_text(blob.data)
-        if extra:
-            yield TextChunk(f"{blob.where}#objects", extra)
-
-
-register(OldExcelExtractor())
-register_reader("xlsx", "Excel workbook", read_xlsx)
-register_reader("xlsb", "Excel binary workbook", read_xlsb)

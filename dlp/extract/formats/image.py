@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlp.extract.base import Blob, Context, Item
-from dlp.extract.ocr.reader import read_image
 from dlp.extract.registry import register
 
 _BMP_HEADER_SIZES = (12, 40, 52, 56, 64, 108, 124)
@@ -42,6 +41,8 @@ class ImageExtractor:
         return False  # a declared image type with other content is not an image
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        from dlp.extract.ocr.reader import read_image  # Pillow and Tesseract: first image only
+
         yield from read_image(blob.data, blob.where, ctx)
 
 

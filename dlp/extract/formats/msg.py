@@ -10,13 +10,15 @@ the same way, one nesting level down.
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-import olefile
+from typing import TYPE_CHECKING
 
 from dlp.extract.base import Blob, Context, Item
 from dlp.extract.decode import decode_text
 from dlp.extract.formats.html import html_to_text
 from dlp.model import TextChunk
+
+if TYPE_CHECKING:
+    import olefile
 
 _SUBJECT, _BODY, _HTML = "0037", "1000", "1013"
 _DISPLAY_TO, _DISPLAY_CC, _SENDER = "0E04", "0E03", "0C1A"

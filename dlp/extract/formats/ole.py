@@ -16,15 +16,14 @@ import re
 import struct
 import zlib
 from collections.abc import Callable, Iterator
-
-import msoffcrypto
-import olefile
+from typing import TYPE_CHECKING
 
 from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
 from dlp.extract.formats.biff import biff_text, has_worksheet
-from dlp.extract.formats.excel import read_xls
-from dlp.extract.formats.msg import read_msg
 from dlp.extract.registry import register
+
+if TYPE_CHECKING:
+    import olefile
 from dlp.model import NotInspected, TextChunk, Unscannable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -190,6 +189,8 @@ def _ppt_objects(ole: olefile.OleFileIO, where: str, ctx: Context) -> Iterator[I
 
 
 def _legacy_encrypted(data: bytes) -> bool:
+    import msoffcrypto
+
     try:
         return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
     except Exception:  # msoffcrypto does not know every OLE kind; the readers check too
@@ -206,6 +207,12 @@ class OleExtractor:
         return blob.extension in _EXTENSIONS or blob.content_type in _TYPES
 
     def extract(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        # the libraries load with the first OLE file, not with every scan's start-up
+        import olefile
+
+        from dlp.extract.formats.excel import read_xls
+        from dlp.extract.formats.msg import read_msg
+
         declared = _EXTENSIONS.get(blob.extension) or _EXTENSIONS.get(
             _TYPES.get(blob.content_type, ""), "Office document"
         )

@@ -27,7 +27,6 @@ from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableErro
 from dlp.extract.formats.ooxml import local, parse
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
-from dlp.extract.formats.zipfamily import register_reader
 from dlp.extract.table import table_chunk
 from dlp.model import TextChunk
 
@@ -246,7 +245,3 @@ def _table_class() -> Any:
     from odf.table import Table
 
     return Table
-
-
-for _kind in ("odt", "ods", "odp"):
-    register_reader(_kind, "OpenDocument file", read_odf)

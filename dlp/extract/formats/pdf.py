@@ -13,6 +13,7 @@ readable text is still scanned, and the part is also reported unscannable.
 Files embedded in the PDF are yielded as members: the registry reads them
 like attachments, within the archive limits.  Pages are read one by one by
 `pages()`; a page with no text layer is handed to `textless_pages()`.
+PDFium, pypdf and the OCR modules load with the first PDF, not at start-up.
 """
 
 from __future__ import annotations
@@ -23,15 +24,14 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import pypdfium2 as pdfium
-from pypdf import PdfReader
+from typing import TYPE_CHECKING
 
 from dlp.extract.base import Blob, Context, Item, LimitExceeded, UnscannableError
-from dlp.extract.formats.pdf_annots import annotation_text
-from dlp.extract.ocr.pdfpages import ocr_pages
 from dlp.extract.registry import register
 from dlp.model import TextChunk, Unscannable
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 # pypdf logs every repair of a malformed file; a mail filter sees many, and says so itself.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -50,6 +50,8 @@ class Page:
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
     """The document, opened with the empty user password; refuse what needs a password."""
+    import pypdfium2 as pdfium
+
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -63,6 +65,8 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
 
 def pages(doc: pdfium.PdfDocument, ctx: Context) -> Iterator[Page | None]:
     """Each page's text in order; None for a page PDFium could not read."""
+    import pypdfium2 as pdfium
+
     for index in range(len(doc)):
         ctx.check_time()
         try:
@@ -85,10 +89,14 @@ def textless_pages(
     The one place such pages go, with the open document (None when PDFium could
     not open it); with OCR off they are listed as not inspected.
     """
+    from dlp.extract.ocr.pdfpages import ocr_pages
+
     yield from ocr_pages(blob.data, blob.where, numbers, total, ctx, doc)
 
 
 def _metadata(doc: pdfium.PdfDocument) -> str:
+    import pypdfium2 as pdfium
+
     try:
         meta = doc.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError:
@@ -107,6 +115,8 @@ def _attachments(doc: pdfium.PdfDocument, blob: Blob, ctx: Context) -> Iterator[
 
 def _pypdf_text(blob: Blob, ctx: Context) -> Iterator[Item]:
     """The page text through pypdf, for a file PDFium could not open; else corrupt."""
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(blob.data), strict=False)
         texts = []
@@ -151,6 +161,8 @@ class PdfExtractor:
         yield from items
 
     def _read(self, blob: Blob, ctx: Context) -> Iterator[Item]:
+        from dlp.extract.formats.pdf_annots import annotation_text
+
         try:
             doc = open_pdf(blob.data)
         except UnscannableError as exc:

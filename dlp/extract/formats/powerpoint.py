@@ -20,7 +20,6 @@ from dlp.extract.base import Blob, Context, Item
 from dlp.extract.formats.ooxml import element_text, normalised, package_members, parse, side_parts
 from dlp.extract.formats.safezip import vet_document
 from dlp.extract.formats.word import render_table
-from dlp.extract.formats.zipfamily import register_reader
 from dlp.model import TextChunk
 
 
@@ -69,6 +68,3 @@ def read_pptx(blob: Blob, ctx: Context) -> Iterator[Item]:
             yield TextChunk(where, text)
     yield from side_parts(zf, blob.where, read, ctx)
     yield from package_members(zf, blob.where)
-
-
-register_reader("pptx", "PowerPoint presentation", read_pptx)

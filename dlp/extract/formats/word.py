@@ -28,7 +28,6 @@ from lxml import etree
 from dlp.extract.base import Blob, Context, Item
 from dlp.extract.formats.ooxml import local, normalised, package_members, side_parts
 from dlp.extract.formats.safezip import vet_document
-from dlp.extract.formats.zipfamily import register_reader
 from dlp.extract.table import table_chunk
 from dlp.model import TextChunk
 
@@ -147,6 +146,3 @@ def read_docx(blob: Blob, ctx: Context) -> Iterator[Item]:
     yield from body.flush()
     yield from side_parts(zf, blob.where, [str(doc.part.partname)], ctx)
     yield from package_members(zf, blob.where)
-
-
-register_reader("docx", "Word document", read_docx)

@@ -9,6 +9,7 @@ even be opened, the declared name says which kind of file is corrupt.
 
 from __future__ import annotations
 
+import importlib
 import io
 import posixpath
 import zipfile
@@ -23,8 +24,19 @@ Reader = Callable[[Blob, Context], Iterator[Item]]
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _SKIPPED = ("__MACOSX/",)  # macOS resource forks: metadata, never the document
 
-# kind → (description for reasons, reader); readers register themselves below.
-_READERS: dict[str, tuple[str, Reader]] = {}
+# kind → (description for reasons, "module:function" reading it).  A document
+# module and its library (python-docx, openpyxl, ...) load only when the first
+# document of its kind arrives: a plain-text scan never pays for them.
+_READERS: dict[str, tuple[str, str]] = {
+    "docx": ("Word document", "dlp.extract.formats.word:read_docx"),
+    "xlsx": ("Excel workbook", "dlp.extract.formats.excel:read_xlsx"),
+    "xlsb": ("Excel binary workbook", "dlp.extract.formats.excel:read_xlsb"),
+    "pptx": ("PowerPoint presentation", "dlp.extract.formats.powerpoint:read_pptx"),
+    "odt": ("OpenDocument file", "dlp.extract.formats.opendoc:read_odf"),
+    "ods": ("OpenDocument file", "dlp.extract.formats.opendoc:read_odf"),
+    "odp": ("OpenDocument file", "dlp.extract.formats.opendoc:read_odf"),
+    "zip": ("zip archive", "dlp.extract.formats.zipfamily:read_zip_archive"),
+}
 _EXTENSION_KINDS = {
     "docx": "docx", "docm": "docx", "dotx": "docx", "dotm": "docx", "xlsx": "xlsx",
     "xlsm": "xlsx", "xltx": "xlsx", "xltm": "xlsx", "xlsb": "xlsb", "pptx": "pptx",
@@ -48,9 +60,12 @@ _ODF_MIMETYPES = {
 }
 
 
-def register_reader(kind: str, description: str, reader: Reader) -> None:
-    """Let a document module (word, excel, ...) take the zips of its kind."""
-    _READERS[kind] = (description, reader)
+def reader_for(kind: str) -> tuple[str, Reader]:
+    """The description and reading function of a kind, importing its module on first use."""
+    description, target = _READERS.get(kind, _READERS["zip"])
+    module, _, function = target.partition(":")
+    reader: Reader = getattr(importlib.import_module(module), function)
+    return description, reader
 
 
 def classify(data: bytes) -> str | None:
@@ -103,12 +118,9 @@ def read_zip_archive(blob: Blob, ctx: Context) -> Iterator[Item]:
         yield Blob(f"{blob.where}/{info.filename}", data, name)
 
 
-register_reader("zip", "zip archive", read_zip_archive)
-
-
 def guarded(kind: str, blob: Blob, ctx: Context) -> Iterator[Item]:
     """Run the reader for `kind`; a library failure names the document's kind."""
-    description, reader = _READERS.get(kind, _READERS["zip"])
+    description, reader = reader_for(kind)
     try:
         yield from reader(blob, ctx)
     except (UnscannableError, LimitExceeded, MemoryError):
