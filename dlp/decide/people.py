@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dlp.detect.names import structural_word
+from dlp.detect.names import structural_word, vietnamese_order
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -311,6 +311,8 @@ def find_mentions(
         lower_ok = f.recognizer == CASED_NAMES
         if not rostered and (not full_name(surface, lower_ok) or _names_a_place(text, end)):
             continue
+        if not rostered and not vietnamese_order(surface.split()):
+            continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
