@@ -179,6 +179,8 @@ def _starts(line: str) -> list[int]:
 
 def _aligned(lines: list[str]) -> bool:
     """Columns lined up under a header of labels: cells start where the header's do."""
+    if len(lines) < MIN_TEXT_TABLE_ROWS:
+        return False
     header = _split(lines[0], "  ")
     if len(header) < MIN_ALIGNED_COLUMNS or any(c.endswith((".", "!", "?")) for c in header):
         return False

@@ -49,6 +49,12 @@ def test_a_coaching_memo_greeting_by_first_name_is_a_staff_record(scan: Scan) ->
             "Hello everyone,\n\nIf you take a leave of absence (FMLA) your coverage continues; "
             "the Kaiser Silver plan employee premium drops to $0.\n",
         ),
+        # an enrollment reminder naming the person to ask
+        (
+            "All Staff <allstaff@westpark.k12.ca.us>, events@credit-union.org",
+            "Open enrollment closes Friday. Questions about FMLA, maternity leave or workers' "
+            "comp? Email Janet Cole in Benefits.",
+        ),
         # greeted by name, but the personnel words are about someone else and not to the reader
         (
             "Shannon Fuller <sfuller@board-member.org>",
@@ -105,6 +111,17 @@ STUDENT_RECORDS = [
     # Vietnamese typed without diacritics, the student ID in Vietnamese words
     "Kinh gui ba Le,\n\nEm Le Hoang Nam (ma so hoc sinh 40021877) duoc an trua mien phi tu "
     "ngay 5/1.\n\nPhong Dinh duong",
+    # Vietnamese: "bé", "em", "cháu" before a name is a child
+    "Chào chị,\n\nBé Trần Ngọc Hân hôm nay bị sốt 39 độ, cô y tá đã cho bé nằm nghỉ.",
+    "Em Vo Thanh Tam nghi hoc 9 ngay thang nay khong phep.",
+    # health only in the quoted part of a reply: a seizure action plan is a nurse's record
+    "Thanks, we'll watch for it.\n\n> On Mon, Kelly Dunn wrote:\n> Aiden Brooks had a seizure "
+    "in PE today; his seizure action plan is attached.\n",
+    # two forwards down, suspended for a number of days
+    "FYI\n\n---------- Forwarded message ---------\nFrom: Bo <bo@westpark.k12.ca.us>\n\n"
+    "Noah Whitfield was suspended for 3 days for vaping in the bathroom.",
+    # a tutoring group: reading below a grade level
+    "Here are the kids for Tuesday group: Mason Reilly (dyslexia, reads at a 1st grade level).",
 ]
 
 
@@ -138,6 +155,11 @@ def test_space_aligned_columns_become_labelled_rows_with_last_first_names() -> N
     assert rows[1] == "Name: Valeria Acosta Ruiz | ID: 40058001 | Grade: 6"
 
 
+@pytest.mark.parametrize("text", ["One line.  Two spaces.", "Hi  there\n\nBye  now\n", "a  b  c"])
+def test_a_lone_line_with_double_spaces_is_left_as_it_is(text: str) -> None:
+    assert relabel_text_tables(text) == text
+
+
 def test_sentences_after_a_double_space_are_not_a_table() -> None:
     text = "We met today.  It went well.  Good.\nThanks.  See you.  Bye.\nBye.  Later.  Now.\n" * 2
     assert relabel_text_tables(text) == text
@@ -153,6 +175,12 @@ NOT_RECORDS = [
     # a resource list: helplines, not people
     "Student Services resources:\nValley Teen Crisis Line (805) 555-0300 - free counseling "
     "24/7\nSierra Mesa Youth Line (805) 555-0311\n",
+    # a training reminder naming the person to ask
+    "Reminder: all staff must complete the suicide prevention and mandated reporter training "
+    "by Friday. Questions? Contact Ana Reyes, Student Services.",
+    "Thông báo: Học sinh bị sốt không nên đến trường. Liên hệ y tá Lê Thị Hoa nếu có câu hỏi.",
+    "Kinh gui phu huynh,\n\nTruong se nghi hoc ngay 11/11. Hoc sinh co the an trua mien phi "
+    "tai thu vien. Lien he co Tran Thi Mai.\n",
 ]
 
 
