@@ -143,7 +143,7 @@ def _staff_record(
     subjects = _subject_chunks(extraction)
     workplace = _workplace(ev, extraction)
     for m in mentions:
-        if m.role in ("student", "place") or m.is_author:
+        if m.role in ("student", "place", "contact") or m.is_author:
             continue
         # personnel terms make a named person staff; home contacts only count for known staff
         wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}

@@ -60,7 +60,7 @@ class Mention:
     end: int
     key: str  # normalised full name: lower-case, accents and punctuation removed
     finding: int  # index of the name finding
-    role: str  # "student", "staff", "unknown", or "place" (words of a street address)
+    role: str  # "student", "staff", "unknown", "place" (a street), "contact" (the one to ask)
     why: str
     is_author: bool
 
@@ -121,6 +121,16 @@ def _distance(f: Finding, start: int, end: int) -> int:
 _HONORIFIC_BEFORE = re.compile(
     r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach)\.?\s*$"
 )
+# "Questions? Contact Ana Reyes", "llame a", "liên hệ cô": the person to ask, not the subject
+_CONTACT_BEFORE = re.compile(
+    r"(?:\b(?:contact|email|e-mail|call|text|ask|reach out to|questions\?|see|rsvp to|"
+    r"comuníquese con|comuniquese con|llame a|escriba a|contacte a|pregunte a|"
+    r"liên hệ|lien he|gọi cho|goi cho|hỏi)[ \t]+(?:(?:with|to|the|our|con|a|la|el|"
+    r"mr|mrs|ms|dr|sr|sra|srta|cô|co|thầy|thay|y tá|y ta)\.?[ \t]+){0,2})$",
+    re.I,
+)
+# NER sometimes takes the verb in: "Email Janet Cole", "Contact Ana Reyes"
+_LEADING_VERB = re.compile(r"(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks)[ \t]+")
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:\w+\s+)?$")  # "Colin Powell's son": a parent
 _POSSESSIVE_OWNER = re.compile(r"^(?:['’]s?)?[ \t]+(?:[\w-]+[ \t]+)?$")
@@ -303,6 +313,8 @@ def find_mentions(
         f = findings[i]
         text = extraction.chunks[f.chunk].text
         start, end = _trim(text, f.start, f.end)
+        if (verb := _LEADING_VERB.match(text, start, end)) and f.role not in ROSTER_NAMES:
+            start = verb.end()
         surface = text[start:end]
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
@@ -319,6 +331,8 @@ def find_mentions(
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
+        if _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
+            role, why = "contact", "the person to contact"
         if rostered:
             role, why = _roster_role(findings, i, role, why)
         author = _is_author(key, authors) or _is_signature(text, start, end)

@@ -65,7 +65,7 @@ _SCHOOL_SITE = re.compile(
 _SCHOOL_LIFE_WORDS = re.compile(
     r"\b(?:homeroom|recess|lunch duty|classroom|class period|semester|quarter grades|"
     r"report card|parent[- ]teacher conference|back to school|field trip|field day|trimester|"
-    r"school bus|bus route|bus stop|bus \d{1,3}|tryouts|"
+    r"school bus|bus route|bus stop|bus \d{1,3}|tryouts|in PE|PE class|at recess|"
     r"(?:in|from|to|for) my (?:class|classes|classroom|period)|in class|"
     r"my (?:students|class|kids|runners|players|athletes|swimmers|team)|"
     r"salón de clases|aula|recreo|en (?:mi|la) clase|mis (?:alumnos|estudiantes)|autobús escolar|"
