@@ -120,6 +120,10 @@ STUDENT_RECORDS = [
     # two forwards down, suspended for a number of days
     "FYI\n\n---------- Forwarded message ---------\nFrom: Bo <bo@westpark.k12.ca.us>\n\n"
     "Noah Whitfield was suspended for 3 days for vaping in the bathroom.",
+    # Spanish two surnames, suspended for a number of days
+    "Carlos Méndez Ríos fue suspendido por 3 días por pelear en el recreo.",
+    # Vietnamese without diacritics: a mark several words after "diem"
+    "Diem Toan cua em Pham Gia Bao la 3.5, em can hoc them.",
     # a tutoring group: reading below a grade level
     "Here are the kids for Tuesday group: Mason Reilly (dyslexia, reads at a 1st grade level).",
 ]
