@@ -197,6 +197,8 @@ def _text_table_at(lines: list[str], i: int) -> tuple[int, str] | None:
     for delimiter in _DELIMITERS:
         if delimiter not in lines[i]:
             continue
+        if delimiter == "  " and len(_ALIGNED.findall(lines[i].strip())) < MIN_ALIGNED_COLUMNS - 1:
+            continue  # fewer than three columns: not worth reading further
         end = _text_table_end(lines, i, delimiter)
         rows = end - i
         header = [_clean(c) for c in _split(lines[i], delimiter)]
