@@ -331,7 +331,9 @@ def find_mentions(
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
-        if _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
+        # "call Jayden Brooks's mom": the one to call is his mom
+        theirs = any(t.endswith(("'s", "’s")) for t in (text[start:end], text[start : end + 2]))
+        if not theirs and _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
             role, why = "contact", "the person to contact"
         if rostered:
             role, why = _roster_role(findings, i, role, why)

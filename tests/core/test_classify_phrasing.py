@@ -124,6 +124,9 @@ STUDENT_RECORDS = [
     "Carlos Méndez Ríos fue suspendido por 3 días por pelear en el recreo.",
     # Vietnamese without diacritics: a mark several words after "diem"
     "Diem Toan cua em Pham Gia Bao la 3.5, em can hoc them.",
+    # the contact is the student's parent, not the student
+    "Please call Jayden Brooks's mom today: he was sent to the office for vaping and is "
+    "suspended for 2 days.",
     # a tutoring group: reading below a grade level
     "Here are the kids for Tuesday group: Mason Reilly (dyslexia, reads at a 1st grade level).",
 ]
