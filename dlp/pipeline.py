@@ -61,7 +61,9 @@ class Scanner:
         authors = headers.author_names
         rostered = self.roster.apply(extraction.chunks, findings) if self.roster else None
         findings = rostered.findings if rostered else findings
-        classification = classify(extraction, findings, self.settings, authors)
+        classification = classify(
+            extraction, findings, self.settings, authors, headers.addressee_names
+        )
         recipients = classify_recipients(envelope.recipients, self.settings)
         guardian = bool(
             self.roster
@@ -88,3 +90,8 @@ class Scanner:
 def author_names(raw: bytes) -> tuple[str, ...]:
     """Display names in From/Sender/Reply-To: the author, whose signature is not a subject."""
     return read_message(raw, None)[1].author_names
+
+
+def addressee_names(raw: bytes) -> tuple[str, ...]:
+    """Display names in To/Cc: whom a letter about someone's employment is written to."""
+    return read_message(raw, None)[1].addressee_names

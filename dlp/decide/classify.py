@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dlp.config import Settings
+from dlp.decide.addressee import addressee, speaks_to_reader
 from dlp.decide.people import Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
@@ -67,6 +68,7 @@ def _student_record(
     extraction: Extraction,
     notes: list[str],
     author_names: Sequence[str],
+    addressee_names: Sequence[str] = (),
 ) -> tuple[int, ...]:
     ids = ev.indices({"student_id"})
     if ids:
@@ -97,7 +99,7 @@ def _student_record(
         if confidential:
             notes.append(f"student named ({m.why}) with confidential student information")
             return (m.finding, *confidential)
-    return _school_life_student(ev, mentions, extraction, notes, author_names)
+    return _school_life_student(ev, mentions, extraction, notes, author_names, addressee_names)
 
 
 def _school_life_student(
@@ -106,12 +108,13 @@ def _school_life_student(
     extraction: Extraction,
     notes: list[str],
     author_names: Sequence[str],
+    addressee_names: Sequence[str],
 ) -> tuple[int, ...]:
     """A person with no role word, in a message about school life, with student information."""
     unknown = any(m.role == "unknown" and not m.is_author for m in mentions)
     if not unknown or not ev.indices(TIED_STUDENT):
         return ()  # most mail: nobody to weigh, so the whole message is not read again
-    signals = school_signals(extraction, ev.findings, author_names)
+    signals = school_signals(extraction, ev.findings, author_names, addressee_names)
     if not about_school_life(signals):
         return ()
     found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
@@ -140,7 +143,7 @@ def _staff_record(
     subjects = _subject_chunks(extraction)
     workplace = _workplace(ev, extraction)
     for m in mentions:
-        if m.role in ("student", "place") or m.is_author:
+        if m.role in ("student", "place", "contact") or m.is_author:
             continue
         # personnel terms make a named person staff; home contacts only count for known staff
         wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}
@@ -164,6 +167,66 @@ def _staff_record(
     return ()
 
 
+def _home_contacts(
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    names: tuple[Sequence[str], Sequence[str]],
+) -> tuple[int, ...]:
+    """Named adults' home addresses or personal phones in mail that is not about students.
+
+    District mail that lists people with their home contacts and says nothing of
+    school life (no student, parent, class or record) is about colleagues: cabinet
+    members' addresses for cards, proctors' personal cells.
+    """
+    contacts = ev.indices(HOME_CONTACT)
+    people = [m for m in mentions if m.role == "unknown" and not m.is_author]
+    if not contacts or not people:
+        return ()
+    signals = school_signals(extraction, ev.findings, *names)
+    if about_school_life(signals) or any(s.kind == "a family word" for s in signals):
+        return ()
+    for m in people:
+        if is_bystander(extraction, m):
+            continue
+        places = places_of(extraction, mentions, m.key)
+        tied = tied_findings(extraction, ev.findings, places, contacts)
+        if tied:
+            notes.append("staff member named with home contact details in mail not about students")
+            return (m.finding, *tied)
+    return ()
+
+
+def _personnel_letter(
+    ev: _Evidence,
+    extraction: Extraction,
+    notes: list[str],
+    author_names: Sequence[str],
+    addressee_names: Sequence[str],
+) -> tuple[int, ...]:
+    """A notice about someone's employment written to them: the addressee is its subject."""
+    info = ev.indices({"staff_info"})
+    if not info:
+        return ()
+    to = addressee(extraction, addressee_names, author_names)
+    if to is None:
+        return ()
+    about = [
+        i
+        for i in info
+        if ev.findings[i].chunk == to.chunk
+        and speaks_to_reader(extraction, to.chunk, ev.findings[i].start, ev.findings[i].end)
+    ]
+    if not about:
+        return ()
+    greeted = extraction.chunks[to.chunk].text[to.start : to.end]
+    notes.append(
+        f"a letter to {to.name} (To header; greeted as {greeted!r}) with personnel information"
+    )
+    return tuple(about)
+
+
 def _workplace(ev: _Evidence, extraction: Extraction) -> str:
     """A staff title, personnel term or employee ID anywhere: the message is about staff."""
     found = ev.indices({"staff_context", "staff_info", "staff_id"})
@@ -182,6 +245,7 @@ def classify(
     findings: Sequence[Finding],
     settings: Settings,
     author_names: Sequence[str] = (),
+    addressee_names: Sequence[str] = (),
 ) -> Classification:
     ev = _Evidence(findings)
     notes: list[str] = []
@@ -192,10 +256,14 @@ def classify(
     if high:
         evidence[Category.HIGH_RISK_ID] = tuple(high)
         notes.append(f"{len(high)} government or financial identifier(s)")
-    student = _student_record(ev, mentions, extraction, notes, author_names)
+    student = _student_record(ev, mentions, extraction, notes, author_names, addressee_names)
     if student:
         evidence[Category.STUDENT_RECORD] = student
-    staff = _staff_record(ev, mentions, extraction, notes)
+    staff = (
+        _staff_record(ev, mentions, extraction, notes)
+        or _personnel_letter(ev, extraction, notes, author_names, addressee_names)
+        or _home_contacts(ev, mentions, extraction, notes, (author_names, addressee_names))
+    )
     if staff:
         evidence[Category.STAFF_RECORD] = staff
     people, rows = roster_count(extraction, findings, mentions)

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dlp.detect.names import structural_word
+from dlp.detect.names import structural_word, vietnamese_order
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -60,7 +60,7 @@ class Mention:
     end: int
     key: str  # normalised full name: lower-case, accents and punctuation removed
     finding: int  # index of the name finding
-    role: str  # "student", "staff", "unknown", or "place" (words of a street address)
+    role: str  # "student", "staff", "unknown", "place" (a street), "contact" (the one to ask)
     why: str
     is_author: bool
 
@@ -121,6 +121,16 @@ def _distance(f: Finding, start: int, end: int) -> int:
 _HONORIFIC_BEFORE = re.compile(
     r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach)\.?\s*$"
 )
+# "Questions? Contact Ana Reyes", "llame a", "liên hệ cô": the person to ask, not the subject
+_CONTACT_BEFORE = re.compile(
+    r"(?:\b(?:contact|email|e-mail|call|text|ask|reach out to|questions\?|see|rsvp to|"
+    r"comuníquese con|comuniquese con|llame a|escriba a|contacte a|pregunte a|"
+    r"liên hệ|lien he|gọi cho|goi cho|hỏi)[ \t]+(?:(?:with|to|the|our|con|a|la|el|"
+    r"mr|mrs|ms|dr|sr|sra|srta|cô|co|thầy|thay|y tá|y ta)\.?[ \t]+){0,2})$",
+    re.I,
+)
+# NER sometimes takes the verb in: "Email Janet Cole", "Contact Ana Reyes"
+_LEADING_VERB = re.compile(r"(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks)[ \t]+")
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:\w+\s+)?$")  # "Colin Powell's son": a parent
 _POSSESSIVE_OWNER = re.compile(r"^(?:['’]s?)?[ \t]+(?:[\w-]+[ \t]+)?$")
@@ -303,6 +313,8 @@ def find_mentions(
         f = findings[i]
         text = extraction.chunks[f.chunk].text
         start, end = _trim(text, f.start, f.end)
+        if (verb := _LEADING_VERB.match(text, start, end)) and f.role not in ROSTER_NAMES:
+            start = verb.end()
         surface = text[start:end]
         if any(m.chunk == f.chunk and m.start < end and start < m.end for m in raw):
             continue  # NER and a labelled-name pattern found the same name
@@ -311,12 +323,18 @@ def find_mentions(
         lower_ok = f.recognizer == CASED_NAMES
         if not rostered and (not full_name(surface, lower_ok) or _names_a_place(text, end)):
             continue
+        if not rostered and not vietnamese_order(surface.split()):
+            continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
+        # "call Jayden Brooks's mom": the one to call is his mom
+        theirs = any(t.endswith(("'s", "’s")) for t in (text[start:end], text[start : end + 2]))
+        if not theirs and _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
+            role, why = "contact", "the person to contact"
         if rostered:
             role, why = _roster_role(findings, i, role, why)
         author = _is_author(key, authors) or _is_signature(text, start, end)

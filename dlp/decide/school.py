@@ -37,8 +37,11 @@ _FAMILY = re.compile(
 _SCHOOL_STAFF = re.compile(
     r"\b(?:teacher|counselor|counsellor|school nurse|nurse|school psychologist|"
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
+    r"nutrition services|food services|cafeteria manager|transportation supervisor|"
+    r"bus driver|athletic director|athletic trainer|campus supervisor|registrar|"
     r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
-    r"giáo viên|giao vien|cô giáo|thầy giáo|hiệu trưởng|hieu truong|y tá học đường)\b",
+    r"giáo viên|giao vien|cô giáo|co giao|thầy giáo|thay giao|hiệu trưởng|hieu truong|"
+    r"y tá học đường|y ta hoc duong)\b",
     re.I,
 )
 _SENDER_TITLE = re.compile(
@@ -56,12 +59,17 @@ _PARENT_ADDRESSED = re.compile(
 )
 _SCHOOL_SITE = re.compile(
     r"\b(?:\p{Lu}\w+[ \t]+)?(?:Elementary|Middle School|High School|Intermediate School|"
-    r"Primary School|Academy|Escuela|Primaria|Secundaria|Preparatoria|Trường|Truong)\b"
+    r"Primary School|Academy|Escuela|Primaria|Secundaria|Preparatoria|Trường|Truong|"
+    r"School District|Distrito Escolar|Học khu|Hoc khu)\b"
 )
 _SCHOOL_LIFE_WORDS = re.compile(
     r"\b(?:homeroom|recess|lunch duty|classroom|class period|semester|quarter grades|"
-    r"report card|parent[- ]teacher conference|back to school|field trip|salón de clases|"
-    r"aula|recreo|lớp học|giờ ra chơi|họp phụ huynh)\b",
+    r"report card|parent[- ]teacher conference|back to school|field trip|field day|trimester|"
+    r"school bus|bus route|bus stop|bus \d{1,3}|tryouts|in PE|PE class|at recess|"
+    r"(?:in|from|to|for) my (?:class|classes|classroom|period)|in class|"
+    r"my (?:students|class|kids|runners|players|athletes|swimmers|team)|"
+    r"salón de clases|aula|recreo|en (?:mi|la) clase|mis (?:alumnos|estudiantes)|autobús escolar|"
+    r"lớp học|lop hoc|giờ ra chơi|gio ra choi|họp phụ huynh|hop phu huynh|trong lớp|trong lop)\b",
     re.I,
 )
 _CLASSROOM = re.compile(
@@ -84,7 +92,10 @@ class Signal:
 
 
 def school_signals(
-    extraction: Extraction, findings: Sequence[Finding], author_names: Sequence[str] = ()
+    extraction: Extraction,
+    findings: Sequence[Finding],
+    author_names: Sequence[str] = (),
+    addressee_names: Sequence[str] = (),
 ) -> list[Signal]:
     """Every distinct kind of school-life signal in the message, with where it was seen."""
     seen: dict[str, Signal] = {}
@@ -112,6 +123,10 @@ def school_signals(
     for name in author_names:  # "Donna Pruitt, RN" in the From header
         if (m := _SENDER_TITLE.search(name)) and "the sender's title" not in seen:
             seen["the sender's title"] = Signal("the sender's title", "the From header", m.group())
+    for name in addressee_names:  # written to "Beatriz Anaya Quintero, RN"
+        if (m := _SENDER_TITLE.search(name)) and "the recipient's title" not in seen:
+            kind = "the recipient's title"
+            seen[kind] = Signal(kind, "the To/Cc header", m.group())
     return sorted(seen.values(), key=lambda s: s.kind)
 
 

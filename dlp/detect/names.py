@@ -69,6 +69,29 @@ _NOT_NAMES = {
     "estimadas", "querida", "querido", "trường", "truong", "phòng", "phong",
     "lớp", "lop", "kính", "kinh", "gửi", "gui", "thưa", "thua", "phụ", "huynh", "học", "hoc",
     "sinh",
+    # services and helplines in resource lists: "Sierra Mesa Youth Line", "Family Crisis Clinic"
+    "youth", "hotline", "helpline", "crisis", "clinic", "clinics", "shelter", "pantry",
+    "outreach", "coalition", "alliance", "ministries", "institute", "society",
+}  # fmt: skip
+# "Kaiser Silver plan", "Delta Dental PPO", "Sierra Mesa Youth Line": a product or a service
+_PRODUCT_AFTER = re.compile(
+    r"[ \t]+(?:(?i:plans?|PPO|HMO|EPO|network|coverage|card|fund|app)|Youth|Line|Hotline|"
+    r"Helpline|Crisis|Clinic|Shelter|Pantry|Outreach|Coalition|Alliance|Institute|Society|"
+    r"Ministries|Health|Services|Foundation|Project|Partners)\b"
+)
+# Letters only Vietnamese writes: a run with them is a Vietnamese name only family name first
+_VIETNAMESE_LETTERS = re.compile("[đĐơƠưƯăĂạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+VIETNAMESE_FAMILY = {
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "dinh", "truong", "lam", "dao", "luu", "chau", "quach", "thai",
+    "ta", "cao", "mai", "ha", "to", "la", "trinh", "doan", "vuong", "kieu", "tong", "thach",
+}  # fmt: skip
+# Common unaccented Vietnamese syllables: text full of them is Vietnamese typed without
+# diacritics, where lower-case "theo ke" is "theo kế (hoạch)", not a name.
+_VIETNAMESE_WORDS = {
+    "cua", "va", "cac", "duoc", "khong", "nhung", "trong", "voi", "cho", "nay", "se", "da",
+    "hoc", "sinh", "phu", "huynh", "ngay", "lop", "truong", "kinh", "gui", "em", "chau",
+    "xin", "cam", "thi", "lich", "nghi", "thong", "bao", "gia", "dinh", "mot", "hai", "ba",
 }  # fmt: skip
 
 
@@ -107,6 +130,16 @@ def _known_name(words: list[str]) -> bool:
     return _fold(words[0]) in given or any(_fold(w) in surnames for w in words[1:])
 
 
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta"}
+
+
+def known_name(words: list[str]) -> bool:
+    """A display name ("Patricia Oyelaran-Hughes") that reads as a person's, not a desk's."""
+    words = [w.strip(".,\"'") for w in words if w.strip(".,\"'")]
+    words = [w for w in words if w.lower() not in _TITLES]
+    return len(words) >= 2 and _known_name(words)
+
+
 def _given_and_surname(words: list[str]) -> bool:
     """'Asthma Action Plan - Ethan Whitaker': a name inside a Title Case heading."""
     return _fold(words[0]) in _given() and _fold(words[-1]).split("-")[0] in _surnames()
@@ -124,6 +157,18 @@ def _heading_or_place(text: str, start: int, end: int) -> bool:
     words = [w for w in line.split() if w.isalpha()]
     capitalised = sum(w[0].isupper() for w in words)
     return len(words) >= 4 and capitalised >= 0.8 * len(words)
+
+
+def vietnamese_order(words: list[str]) -> bool:
+    """'Đêm Văn (nghệ)' is a heading: Vietnamese words name a person family name first."""
+    if not any(_VIETNAMESE_LETTERS.search(w) for w in words):
+        return True
+    return _fold(words[0]).replace("đ", "d") in VIETNAMESE_FAMILY
+
+
+def _unaccented_vietnamese(text: str) -> bool:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return len(words & _VIETNAMESE_WORDS) >= 6
 
 
 def _fold(word: str) -> str:
@@ -187,7 +232,13 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
             else:
                 break
         heading = _heading_or_place(doc.text, start, end)
-        if 2 <= words <= 4 and _known_name(parts) and (not heading or _given_and_surname(parts)):
+        if (
+            2 <= words <= 4
+            and _known_name(parts)
+            and (not heading or _given_and_surname(parts))
+            and not _PRODUCT_AFTER.match(doc.text, end)
+            and vietnamese_order(parts)
+        ):
             yield start, end, words
         i = max(j, i + 1)
 
@@ -218,7 +269,10 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
     hurried mail and capitals-only forms write them, where the tagger sees no proper noun."""
     given = _given()
     surnames = _surnames()
+    vietnamese = _unaccented_vietnamese(text)
     for rx in (_LOWER_RUN, _CAPS_RUN):
+        if vietnamese and rx is _LOWER_RUN:
+            continue
         for m in rx.finditer(text, overlapped=True):
             first, last = m.group(1).lower(), m.group(2).lower().split("-")[0]
             if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES):

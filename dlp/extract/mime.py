@@ -305,13 +305,17 @@ class Headers:
     sender: str = ""
     recipients: tuple[str, ...] = ()
     author_names: tuple[str, ...] = ()  # display names in From/Sender/Reply-To
+    addressee_names: tuple[str, ...] = ()  # display names in To/Cc: who a letter is written to
 
 
 def _headers(msg: Message, raw: bytes) -> Headers:
     names: list[str] = []
     for header in ("from", "sender", "reply-to"):
         names.extend(name for name, _ in getaddresses([header_text(msg, header)]) if name)
-    return Headers(header_sender(msg), header_recipients(msg, raw), tuple(names))
+    to: list[str] = []
+    for header in ("to", "cc"):
+        to.extend(name for name, _ in getaddresses([header_text(msg, header)]) if name)
+    return Headers(header_sender(msg), header_recipients(msg, raw), tuple(names), tuple(to))
 
 
 def read_message(raw: bytes, limits: Limits | None = None) -> tuple[Extraction, Headers]:

@@ -27,6 +27,12 @@ _LAST = re.compile(
     r"(?:\s*/[\w ]+)?$|^(?:surname|family\s*name)$",
     re.I,
 )
+# one column holding "Acosta Marín, Valeria": "Last, First", "Name (Last, First)"
+_LAST_FIRST = re.compile(
+    r"^(?:(?:student|employee|staff)\s+)?(?:name\s*\(?)?(?:last|apellidos?)\s*,\s*(?:first|nombre)"
+    r"(?:\s*name)?\)?$",
+    re.I,
+)
 _TITLE_PAIR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+$")
 MAX_HEADER_SCAN = 10  # rows above the header (titles, blank lines) tolerated
 
@@ -67,8 +73,17 @@ def _name_columns(header: Sequence[str]) -> tuple[int, int] | None:
     return first, last
 
 
+def _natural(value: str) -> str:
+    """'Acosta Marín, Valeria' → 'Valeria Acosta Marín'."""
+    last, comma, first = value.partition(",")
+    return f"{first.strip()} {last.strip()}" if comma and first.strip() else value
+
+
 def _render_row(header: Sequence[str], row: Sequence[str], names: tuple[int, int] | None) -> str:
     cells: list[str] = []
+    for i, value in enumerate(row):  # a "Last, First" column is a name column too
+        if value and i < len(header) and _LAST_FIRST.match(header[i]):
+            cells.append(f"Name: {_natural(value)}")
     if names is not None:
         first, last = names
         full = " ".join(x for x in (_get(row, first), _get(row, last)) if x)
@@ -76,6 +91,8 @@ def _render_row(header: Sequence[str], row: Sequence[str], names: tuple[int, int
             cells.append(f"Name: {full}")
     for i, value in enumerate(row):
         if not value or (names is not None and i in names):
+            continue
+        if i < len(header) and _LAST_FIRST.match(header[i]):
             continue
         label = header[i] if i < len(header) and header[i] else ""
         cells.append(f"{label}: {value}" if label else value)
@@ -116,11 +133,15 @@ def render_table(rows: Iterable[Iterable[object]]) -> str:
     return "\n".join(lines)
 
 
-_DELIMITERS = ("\t", "|", ";", ",")
+_DELIMITERS = ("\t", "|", "  ", ";", ",")
+_ALIGNED = re.compile(r"[ \t]{2,}")  # columns lined up with spaces, as pasted from a report
 MIN_TEXT_TABLE_ROWS = 3
+MIN_ALIGNED_COLUMNS = 3
 
 
 def _split(line: str, delimiter: str) -> list[str]:
+    if delimiter == "  ":
+        return [c.strip() for c in _ALIGNED.split(line.strip())]
     cells = [c.strip() for c in line.strip().strip("|").split(delimiter)]
     return cells
 
@@ -152,14 +173,38 @@ def relabel_text_tables(text: str) -> str:
     return "\n".join(out)
 
 
+def _starts(line: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"(?:^|(?<=[ \t]{2}))\S", line)]
+
+
+def _aligned(lines: list[str]) -> bool:
+    """Columns lined up under a header of labels: cells start where the header's do."""
+    if len(lines) < MIN_TEXT_TABLE_ROWS:
+        return False
+    header = _split(lines[0], "  ")
+    if len(header) < MIN_ALIGNED_COLUMNS or any(c.endswith((".", "!", "?")) for c in header):
+        return False
+    columns = _starts(lines[0])
+    for line in lines[1:]:
+        starts = _starts(line)
+        lined_up = sum(any(abs(s - c) <= 3 for c in columns) for s in starts)
+        if lined_up * 3 < len(starts) * 2:
+            return False
+    return True
+
+
 def _text_table_at(lines: list[str], i: int) -> tuple[int, str] | None:
     for delimiter in _DELIMITERS:
         if delimiter not in lines[i]:
             continue
+        if delimiter == "  " and len(_ALIGNED.findall(lines[i].strip())) < MIN_ALIGNED_COLUMNS - 1:
+            continue  # fewer than three columns: not worth reading further
         end = _text_table_end(lines, i, delimiter)
         rows = end - i
         header = [_clean(c) for c in _split(lines[i], delimiter)]
-        strict = delimiter in (",", ";")  # prose has commas: demand a header and more rows
+        if delimiter == "  " and not _aligned(lines[i:end]):
+            continue  # two sentences after a double space are not a table
+        strict = delimiter in (",", ";", "  ")  # prose has commas: demand a header and more rows
         header_ok = _is_header(header) and not (
             strict and any(ch.isdigit() for ch in "".join(header))
         )

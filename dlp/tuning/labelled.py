@@ -22,7 +22,7 @@ from dlp.decide.classify import classify
 from dlp.decide.policy import decide_message
 from dlp.errors import ConfigError, ConfigErrors
 from dlp.model import Decision
-from dlp.pipeline import Scanner, ScanResult, author_names
+from dlp.pipeline import Scanner, ScanResult, addressee_names, author_names
 
 LABELS_FILE = "labels.jsonl"
 Progress = Callable[[int, int, str], None]
@@ -113,7 +113,9 @@ def enforced_decision(result: ScanResult, raw: bytes, settings: Settings) -> Dec
     if not any(f.monitor for f in result.findings):
         return None
     findings = [replace(f, monitor=False) for f in result.findings]
-    classification = classify(result.extraction, findings, settings, author_names(raw))
+    classification = classify(
+        result.extraction, findings, settings, author_names(raw), addressee_names(raw)
+    )
     return decide_message(classification.categories, result.extraction, result.recipients, settings)
 
 

@@ -114,7 +114,7 @@ SCHOOL_LIFE_RECORDS = [
     "Thanks,\nRuth Alvarez\nMath Teacher, Lincoln Middle School",
     # health details only in the quoted part of a reply
     "Sounds good, see you Monday.\n\n> On Tue, Mrs. Lee wrote:\n> Dear Mrs. Lee,\n>\n"
-    "> Olivia Martin's asthma action plan is attached; her inhaler stays in the health office.\n"
+    "> Olivia Martin's asthma got worse today; her inhaler stays in the health office.\n"
     "> School Nurse, Cedar Grove Elementary",
     # the first name alone after the full name in the subject line's thread
     "Hello families,\n\nI met with Camila Ortega's counselor today.\n\n"

@@ -1,0 +1,76 @@
+"""Whom a letter is written to: the subject of a notice about their own employment.
+
+A hearing notice, a coaching memo or a leave approval is written *to* the
+staff member it is about ("Ms. Oyelaran-Hughes, This notice informs you that
+the District intends to recommend..."): the body names them only in the
+salutation, by first name or title and surname, while the To header carries
+the full name.  Elsewhere the addressee of a greeting is a bystander (the
+parent told about their child); here the addressee is the subject, so the
+salutation is matched to a To/Cc display name to learn who is identified.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dlp.decide.nearby import Place, paragraph
+from dlp.decide.people import full_name, name_key
+from dlp.detect.names import known_name
+from dlp.model import Extraction
+
+_SALUTATION = re.compile(
+    r"^[ \t]*(?:(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]|querid[oa]|hola|"
+    r"kính gửi|kinh gui|thưa|thua|chào|chao)[ \t]+)?"
+    r"(?:(?:mr|mrs|ms|miss|dr|sr|sra|srta|anh|chị|chi|cô|co|thầy|thay|ông|ong|bà|ba)\.?[ \t]+)?"
+    r"(\w[\w'’-]*(?:[ \t]+\w[\w'’-]*){0,2})[ \t]*[,:!]?[ \t]*$",
+    re.I,
+)
+OPENING_LINES = 3  # the salutation is among the first lines of the body
+# A letter about its reader's own employment says "you": "placed in your personnel file"
+_SECOND_PERSON = re.compile(
+    r"\b(?:you|your|yours|usted|ustedes|le informamos|le informo|bạn|anh/chị|anh chị)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    name: str  # the full display name from To/Cc
+    chunk: int
+    start: int  # the salutation's name in the body
+    end: int
+
+
+def addressee(
+    extraction: Extraction, addressee_names: Sequence[str], author_names: Sequence[str]
+) -> Addressee | None:
+    """The To/Cc person the body's opening salutation names, when it names one of them."""
+    authors = {name_key(a) for a in author_names}
+    people = [
+        n
+        for n in addressee_names
+        if full_name(n) and name_key(n) not in authors and known_name(n.split())
+    ]
+    body = next((i for i, c in enumerate(extraction.chunks) if c.where == "body"), None)
+    if not people or body is None:
+        return None
+    text = extraction.chunks[body].text
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text)][:OPENING_LINES]
+    for line in lines:
+        m = _SALUTATION.fullmatch(line.group())
+        if m is None:
+            continue
+        said = name_key(m.group(1)).split()
+        for person in people:
+            words = name_key(person).split()
+            if said and all(w in words for w in said):
+                start = line.start() + m.start(1)
+                return Addressee(person, body, start, line.start() + m.end(1))
+    return None
+
+
+def speaks_to_reader(extraction: Extraction, chunk: int, start: int, end: int) -> bool:
+    """The paragraph around a place addresses its reader ("your leave", "usted")."""
+    lo, hi = paragraph(extraction, Place(chunk, start, end))
+    return bool(_SECOND_PERSON.search(extraction.chunks[chunk].text, lo, hi))
