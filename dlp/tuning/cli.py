@@ -52,8 +52,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"dlp: {problem}", file=sys.stderr)
         if report.ok:
-            warnings = len(report.problems)
+            warnings = len(report.problems) - len(report.notes)
             extra = f", {warnings} warning(s)" if warnings else ""
+            extra += f", {len(report.notes)} note(s)" if report.notes else ""
             print(
                 f"{report.folder}: OK ({len(report.recognizers)} recognizers in "
                 f"{len(report.files)} files, {report.examples_run} examples passed{extra})"
