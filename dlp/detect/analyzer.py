@@ -27,7 +27,10 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from dlp.config import Settings
+from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
+from dlp.decide.people import IDENTIFIER_ROLES
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
+from dlp.detect.lean_nlp import LeanSpacyNlpEngine
 from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.prefilter import Prefilter, windowed
@@ -46,16 +49,11 @@ NON_PERSON_LABELS = [
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
 # NER and the tagger (name candidates, dlp.detect.names) share tok2vec; the rest decide nothing
 UNUSED_COMPONENTS = ["parser", "attribute_ruler", "lemmatizer", "senter"]
-# Findings that make a name matter: confidential information a name could turn into a record.
-NAME_WORTHY_ROLES = {
-    "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
-    "personal_phone", "staff_id",
-}  # fmt: skip
+# Findings that make a name matter, as classification reads them (dlp.decide): information
+# about a student or staff member; a student ID identifies by itself and needs no name.
+NAME_WORTHY_ROLES = (CONFIDENTIAL_STUDENT | CONFIDENTIAL_STAFF) - {"student_id"}
 NER_BATCH = 16  # windows per nlp.pipe batch: small docs run faster together
 NAME_WINDOW = 400  # chars around evidence that NER reads; people.py looks at most 400 away
-IDENTIFIER_ROLES = {
-    "contact", "street_address", "student_id", "staff_id", "date_of_birth", "high_risk_id",
-}  # fmt: skip
 
 
 class DistrictPatternRecognizer(PatternRecognizer):
@@ -152,15 +150,16 @@ def build_engine(
 ) -> AnalyzerEngine:
     """An AnalyzerEngine with only our recognizers; loads the spaCy model (seconds).
 
-    `prefilter=False` runs every pattern on every text, as stock Presidio does
-    (the reference the prefilter's tests and benchmark compare against).
+    `prefilter=False` is the reference the tests and benchmark compare with:
+    every pattern on every text, and Presidio's full NLP artifacts.
     """
     ner = NerModelConfiguration(
         model_to_presidio_entity_mapping={"PERSON": NER_ENTITY, "PER": NER_ENTITY},
         labels_to_ignore=NON_PERSON_LABELS,
         low_score_entity_names=[],
     )
-    nlp_engine = SpacyNlpEngine(
+    engine_class = LeanSpacyNlpEngine if prefilter else SpacyNlpEngine
+    nlp_engine = engine_class(
         models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
         ner_model_configuration=ner,
     )
@@ -243,8 +242,12 @@ class Detector:
         self, chunks: Sequence[TextChunk], findings: list[Finding]
     ) -> list[tuple[int, int, str]]:
         """(chunk, offset, text) NER reads: near evidence a name could combine with."""
-        if not self.ner_gate:
-            return [(index, 0, chunk.text) for index, chunk in enumerate(chunks)]
+        if not self.ner_gate:  # every part in full; tables that label their names never need NER
+            return [
+                (index, 0, chunk.text)
+                for index, chunk in enumerate(chunks)
+                if not (chunk.kind is ChunkKind.TABLE and _labels_names(chunk.text))
+            ]
         return [
             (index, start, chunks[index].text[start:end])
             for index in self._chunks_needing_names(chunks, findings)
