@@ -357,12 +357,20 @@ class Gate:
 
     def __init__(self, phrases: list[list[str]]) -> None:
         self.singles = frozenset(p[0] for p in phrases if len(p) == 1)
-        self.phrases = [p for p in phrases if len(p) > 1]
+        self.phrases: dict[str, list[list[str]]] = {}  # first word → the rest of each phrase
+        for p in phrases:
+            if len(p) > 1:
+                self.phrases.setdefault(p[0], []).append(p[1:])
+        self.firsts = frozenset(self.phrases)
 
     def opens(self, words: set[str]) -> bool:
         if not self.singles.isdisjoint(words):
             return True
-        return any(p[0] in words and all(w in words for w in p[1:]) for p in self.phrases)
+        return any(
+            all(w in words for w in rest)
+            for first in self.firsts.intersection(words)
+            for rest in self.phrases[first]
+        )
 
 
 def name_windows(
