@@ -20,8 +20,13 @@ from __future__ import annotations
 
 import codecs
 import copy
+import hashlib
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 from typing import Any, cast
 
 import hyperscan
@@ -105,6 +110,10 @@ class Prefilter:
     ) -> tuple[list[_Entry], hyperscan.Database | None]:
         """One database; a pattern Hyperscan rejects becomes a fallback and the rest compile."""
         names = {(r.name, i): p.name for r in recognizers for i, p in enumerate(r.patterns)}
+        cached = _load(entries)
+        if cached is not None:
+            return entries, cached
+        first = list(entries)
         while entries:
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             try:
@@ -114,6 +123,8 @@ class Prefilter:
                     elements=len(entries),
                     flags=[e.flags for e in entries],
                 )
+                if entries == first:  # with no fallback the entries alone name the database
+                    _save(entries, db)
                 return entries, db
             except hyperscan.error as exc:
                 bad, message = _failed_index(exc, entries)
@@ -184,6 +195,43 @@ def _entry(rec: Any, index: int, source: str) -> _Entry | str:
         if flags & flag:
             hs_flags |= hs_flag
     return _Entry(rec.name, index, translated.encode("ascii"), hs_flags, limits)
+
+
+def _cache_file(entries: list[_Entry]) -> Path:
+    """Compiling takes seconds; the database for the same patterns is kept in the user's
+    cache (`$XDG_CACHE_HOME/dlp`, else ~/.cache/dlp), named by what went into it."""
+    digest = hashlib.sha256(f"hyperscan {metadata.version('hyperscan')}\n".encode())
+    for e in entries:
+        digest.update(b"%d\0%s\n" % (e.flags, e.source))
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dlp" / f"prefilter-{digest.hexdigest()[:32]}.hsdb"
+
+
+def _load(entries: list[_Entry]) -> hyperscan.Database | None:
+    """The cached database, if the user owns it and nobody else can write it."""
+    try:
+        path = _cache_file(entries)
+        info = path.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return None
+        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without one
+        return db
+    except (OSError, RuntimeError, hyperscan.error):
+        return None
+
+
+def _save(entries: list[_Entry], db: hyperscan.Database) -> None:
+    """Written beside and renamed, so a reader never sees half a file; a failure only costs
+    the next start-up a compile."""
+    try:
+        path = _cache_file(entries)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+            out.write(hyperscan.dumpb(db))
+        os.replace(out.name, path)
+    except (OSError, RuntimeError, hyperscan.error):
+        return
 
 
 def _failed_index(exc: Exception, entries: list[_Entry]) -> tuple[int, str]:

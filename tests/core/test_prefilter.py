@@ -228,3 +228,19 @@ def test_windows_give_the_matches_of_the_whole_text() -> None:
                     assert [m.span() for m in found] == whole, (rec.name, pattern.name, text)
                     compared += bool(whole)
     assert compared > 100
+
+
+def test_compiled_database_is_reused_from_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    specs, _ = parse_file(parse_yaml(FALLBACK_YAML.replace("{e<=1}", ""), "codes.yaml"))
+    first = Prefilter([DistrictPatternRecognizer(s) for s in specs])
+    [cached] = (tmp_path / "dlp").glob("prefilter-*.hsdb")
+    assert cached.stat().st_mode & 0o077 == 0
+    second = Prefilter([DistrictPatternRecognizer(s) for s in specs])
+    text = "codes ZX-1234 and QQ-5678"
+    assert second.patterns_hit(text) == first.patterns_hit(text) != {}
+    cached.write_bytes(b"not a database")  # a damaged cache costs a compile, nothing else
+    third = Prefilter([DistrictPatternRecognizer(s) for s in specs])
+    assert third.patterns_hit(text) == first.patterns_hit(text)
