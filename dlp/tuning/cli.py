@@ -116,7 +116,7 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     check.add_argument("dir", nargs="?", help="pattern folder (default: the config's)")
     check.add_argument(
-        "--skip-examples", action="store_true", help="skip running examples (no spaCy load)"
+        "--skip-examples", action="store_true", help="skip running examples (no spaCy model load)"
     )
     _common(check, "one JSON object: ok, counts and every problem")
     check.set_defaults(func=cmd_check)
