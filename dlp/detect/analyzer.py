@@ -9,12 +9,15 @@ contributes only PERSON.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
+    EntityRecognizer,
     PatternRecognizer,
     RecognizerRegistry,
     RecognizerResult,
@@ -24,9 +27,13 @@ from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from dlp.config import Settings
+from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
+from dlp.decide.people import IDENTIFIER_ROLES
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
+from dlp.detect.lean_nlp import LeanSpacyNlpEngine
 from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
+from dlp.detect.prefilter import Prefilter, windowed
 from dlp.detect.validators import VALIDATORS
 from dlp.model import ChunkKind, Finding, TextChunk
 
@@ -42,16 +49,11 @@ NON_PERSON_LABELS = [
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
 # NER and the tagger (name candidates, dlp.detect.names) share tok2vec; the rest decide nothing
 UNUSED_COMPONENTS = ["parser", "attribute_ruler", "lemmatizer", "senter"]
-# Findings that make a name matter: confidential information a name could turn into a record.
-NAME_WORTHY_ROLES = {
-    "student_info", "student_record_doc", "staff_info", "date_of_birth", "home_address",
-    "personal_phone", "staff_id",
-}  # fmt: skip
+# Findings that make a name matter, as classification reads them (dlp.decide): information
+# about a student or staff member; a student ID identifies by itself and needs no name.
+NAME_WORTHY_ROLES = (CONFIDENTIAL_STUDENT | CONFIDENTIAL_STAFF) - {"student_id"}
 NER_BATCH = 16  # windows per nlp.pipe batch: small docs run faster together
 NAME_WINDOW = 400  # chars around evidence that NER reads; people.py looks at most 400 away
-IDENTIFIER_ROLES = {
-    "contact", "street_address", "student_id", "staff_id", "date_of_birth", "high_risk_id",
-}  # fmt: skip
 
 
 class DistrictPatternRecognizer(PatternRecognizer):
@@ -75,6 +77,44 @@ class DistrictPatternRecognizer(PatternRecognizer):
         self.spec = spec
         self._validator = VALIDATORS.get(spec.validator) if spec.validator else None
         self._allowed = {_normalise(v) for v in spec.allow_list}
+        self.prefilter: Prefilter | None = None
+        self._ids: dict[int, int] = {}
+
+    def use_prefilter(self, prefilter: Prefilter | None) -> None:
+        """Run only the patterns the prefilter's pass says may match (None: all of them)."""
+        self.prefilter = prefilter
+        self._ids = prefilter.ids_of(self.spec.name) if prefilter else {}
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Presidio's own pattern loop, over the patterns that can match this text.
+
+        A pattern without a prefilter hit finds nothing in Presidio's loop
+        either, so leaving it out changes no result, score or explanation.
+        """
+        hits = self.prefilter.patterns_hit(text) if self.prefilter else None
+        if hits is None:
+            return super().analyze(text, entities, nlp_artifacts, regex_flags)
+        flags = int(regex_flags or self.spec.flags)
+        wanted = []
+        own: list[Pattern] = self.patterns  # type: ignore[has-type]
+        for i, pattern in enumerate(own):
+            pattern_id = self._ids.get(i)
+            if pattern_id is None:  # a fallback: the whole text, as before
+                wanted.append(pattern)
+            elif pattern_id in hits:
+                windows = hits[pattern_id]
+                wanted.append(pattern if windows is None else windowed(pattern, flags, windows))
+        if not wanted:
+            return []
+        subset = copy.copy(self)  # a shallow copy: the same compiled patterns, id and name
+        subset.patterns = wanted  # type: ignore[has-type]
+        return PatternRecognizer.analyze(subset, text, entities, nlp_artifacts, regex_flags)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None
@@ -87,30 +127,54 @@ class DistrictPatternRecognizer(PatternRecognizer):
         return None
 
 
+class OrderedRegistry(RecognizerRegistry):
+    """Recognizers in the order they were added, where Presidio returns a set's order.
+
+    Presidio keeps the first of two equal results (same span, entity and
+    score), so with a set's order which recognizer is named for the finding
+    changed from process to process; `dlp explain` now says the same each time.
+    """
+
+    def get_recognizers(self, *args: Any, **kwargs: Any) -> list[EntityRecognizer]:
+        found = super().get_recognizers(*args, **kwargs)
+        order = {id(r): i for i, r in enumerate(self.recognizers)}
+        return sorted(found, key=lambda r: order.get(id(r), len(order)))
+
+
 def _normalise(value: str) -> str:
     return "".join(ch for ch in value.lower() if ch.isalnum())
 
 
-def build_engine(settings: Settings, patterns: PatternSet) -> AnalyzerEngine:
-    """An AnalyzerEngine with only our recognizers; loads the spaCy model (seconds)."""
+def build_engine(
+    settings: Settings, patterns: PatternSet, prefilter: bool = True
+) -> AnalyzerEngine:
+    """An AnalyzerEngine with only our recognizers; loads the spaCy model (seconds).
+
+    `prefilter=False` is the reference the tests and benchmark compare with:
+    every pattern on every text, and Presidio's full NLP artifacts.
+    """
     ner = NerModelConfiguration(
         model_to_presidio_entity_mapping={"PERSON": NER_ENTITY, "PER": NER_ENTITY},
         labels_to_ignore=NON_PERSON_LABELS,
         low_score_entity_names=[],
     )
-    nlp_engine = SpacyNlpEngine(
+    engine_class = LeanSpacyNlpEngine if prefilter else SpacyNlpEngine
+    nlp_engine = engine_class(
         models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
         ner_model_configuration=ner,
     )
     # keep only what NER needs: the tagger, parser and lemmatizer cost time and decide nothing
     nlp_engine.nlp = {"en": spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)}  # type: ignore[assignment]
-    registry = RecognizerRegistry(supported_languages=["en"])
+    registry = OrderedRegistry(supported_languages=["en"])
     registry.add_recognizer(
         SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE)
     )
     registry.add_recognizer(ProperNameRecognizer())
-    for spec in patterns.recognizers:
-        registry.add_recognizer(DistrictPatternRecognizer(spec))
+    recognizers = [DistrictPatternRecognizer(spec) for spec in patterns.recognizers]
+    shared = Prefilter(recognizers) if prefilter else None
+    for recognizer in recognizers:
+        recognizer.use_prefilter(shared)
+        registry.add_recognizer(recognizer)
     enhancer = PhraseContextEnhancer(
         words_before=settings.detection.context_words_before,
         words_after=settings.detection.context_words_after,
@@ -132,10 +196,25 @@ class Detector:
     mail carries neither and never reaches the neural network.
     """
 
-    def __init__(self, settings: Settings, patterns: PatternSet, engine: AnalyzerEngine) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        patterns: PatternSet,
+        engine: AnalyzerEngine,
+        ner_gate: bool = True,
+    ) -> None:
         self.settings = settings
         self.patterns = patterns
         self.engine = engine
+        self.ner_gate = ner_gate  # False: NER reads every chunk in full (the reference in tests)
+        self.prefilter = next(
+            (
+                r.prefilter
+                for r in engine.registry.recognizers
+                if isinstance(r, DistrictPatternRecognizer) and r.prefilter is not None
+            ),
+            None,
+        )
         self._specs = {r.name: r for r in patterns.recognizers}
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
         gates = context_gates(patterns, settings.detection.min_score)
@@ -144,22 +223,36 @@ class Detector:
         self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Detector:
+    def from_settings(
+        cls, settings: Settings, prefilter: bool = True, ner_gate: bool = True
+    ) -> Detector:
+        """The detector a scan uses; the switches turn the two shortcuts off for comparison."""
         patterns = load_patterns(settings.patterns)
-        return cls(settings, patterns, build_engine(settings, patterns))
+        return cls(settings, patterns, build_engine(settings, patterns, prefilter), ner_gate)
 
     def detect(self, chunks: Sequence[TextChunk]) -> list[Finding]:
         findings: list[Finding] = []
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
-        windows = [
+        findings.extend(self._names(self._name_windows(chunks, findings)))
+        return findings
+
+    def _name_windows(
+        self, chunks: Sequence[TextChunk], findings: list[Finding]
+    ) -> list[tuple[int, int, str]]:
+        """(chunk, offset, text) NER reads: near evidence a name could combine with."""
+        if not self.ner_gate:  # every part in full; tables that label their names never need NER
+            return [
+                (index, 0, chunk.text)
+                for index, chunk in enumerate(chunks)
+                if not (chunk.kind is ChunkKind.TABLE and _labels_names(chunk.text))
+            ]
+        return [
             (index, start, chunks[index].text[start:end])
             for index in self._chunks_needing_names(chunks, findings)
             for start, end in name_windows(chunks[index], findings, index)
         ]
-        findings.extend(self._names(windows))
-        return findings
 
     def _names(self, windows: list[tuple[int, int, str]]) -> list[Finding]:
         """NER and name candidates over all windows, batched through `nlp.pipe`."""
@@ -264,12 +357,20 @@ class Gate:
 
     def __init__(self, phrases: list[list[str]]) -> None:
         self.singles = frozenset(p[0] for p in phrases if len(p) == 1)
-        self.phrases = [p for p in phrases if len(p) > 1]
+        self.phrases: dict[str, list[list[str]]] = {}  # first word → the rest of each phrase
+        for p in phrases:
+            if len(p) > 1:
+                self.phrases.setdefault(p[0], []).append(p[1:])
+        self.firsts = frozenset(self.phrases)
 
     def opens(self, words: set[str]) -> bool:
         if not self.singles.isdisjoint(words):
             return True
-        return any(p[0] in words and all(w in words for w in p[1:]) for p in self.phrases)
+        return any(
+            all(w in words for w in rest)
+            for first in self.firsts.intersection(words)
+            for rest in self.phrases[first]
+        )
 
 
 def name_windows(

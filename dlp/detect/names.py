@@ -206,6 +206,7 @@ def _wrapped(doc: Doc, i: int) -> bool:
 
 def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
     """(start char, end char, words) of each proper-noun run, joiners and one line break allowed."""
+    text = doc.text  # built from every token on each access: once per document
     i = 0
     while i < len(doc):
         if not _word_ok(doc[i]):
@@ -231,12 +232,12 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
                 j += 1
             else:
                 break
-        heading = _heading_or_place(doc.text, start, end)
+        heading = _heading_or_place(text, start, end)
         if (
             2 <= words <= 4
             and _known_name(parts)
             and (not heading or _given_and_surname(parts))
-            and not _PRODUCT_AFTER.match(doc.text, end)
+            and not _PRODUCT_AFTER.match(text, end)
             and vietnamese_order(parts)
         ):
             yield start, end, words

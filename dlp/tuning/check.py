@@ -48,6 +48,10 @@ class CheckReport:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "note"]
+
+    @property
     def ok(self) -> bool:
         return not self.errors
 
@@ -55,7 +59,8 @@ class CheckReport:
         return {
             "folder": str(self.folder), "ok": self.ok, "files": self.files,
             "recognizers": len(self.recognizers), "examples_run": self.examples_run,
-            "errors": len(self.errors), "warnings": len(self.problems) - len(self.errors),
+            "errors": len(self.errors), "notes": len(self.notes),
+            "warnings": len(self.problems) - len(self.errors) - len(self.notes),
             "problems": [p.to_dict() for p in self.problems],
         }  # fmt: skip
 
@@ -154,6 +159,23 @@ def coverage_warnings(specs: list[RecognizerSpec], located: _Located) -> list[Pr
     return out
 
 
+def prefilter_notes(specs: list[RecognizerSpec], located: _Located) -> list[Problem]:
+    """One note per pattern the one-pass prefilter cannot take: it runs in Python on every
+    text, which is correct but slower."""
+    from dlp.detect.analyzer import DistrictPatternRecognizer
+    from dlp.detect.prefilter import Prefilter
+
+    by_name = {s.name: s for s in specs}
+    out = []
+    for fallback in Prefilter([DistrictPatternRecognizer(s) for s in specs]).fallbacks:
+        spec = by_name[fallback.recognizer]
+        names = [p.name for p in spec.patterns]
+        where = f".patterns[{names.index(fallback.pattern)}]" if fallback.pattern in names else ""
+        text = f"pattern {fallback.pattern!r} runs without the prefilter: {fallback.reason}"
+        out.append(located.problem(spec, where or ".deny_list", text, severity="note"))
+    return out
+
+
 def example_problems(
     patterns: PatternSet, settings: Settings, located: _Located
 ) -> tuple[int, list[Problem]]:
@@ -231,6 +253,8 @@ def check_folder(folder: Path, settings: Settings, run_examples: bool = True) ->
         report.problems.append(located.problem(spec, ".name", error.problem))
     report.problems.extend(score_problems(report.recognizers, settings, located))
     report.problems.extend(coverage_warnings(report.recognizers, located))
+    if report.ok:
+        report.problems.extend(prefilter_notes(report.recognizers, located))
     if run_examples and report.ok:
         patterns = PatternSet(tuple(report.recognizers), folder)
         report.examples_run, problems = example_problems(patterns, settings, located)

@@ -52,8 +52,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(f"dlp: {problem}", file=sys.stderr)
         if report.ok:
-            warnings = len(report.problems)
+            warnings = len(report.problems) - len(report.notes)
             extra = f", {warnings} warning(s)" if warnings else ""
+            extra += f", {len(report.notes)} note(s)" if report.notes else ""
             print(
                 f"{report.folder}: OK ({len(report.recognizers)} recognizers in "
                 f"{len(report.files)} files, {report.examples_run} examples passed{extra})"
@@ -115,7 +116,7 @@ def register(sub: Any) -> None:
     )  # fmt: skip
     check.add_argument("dir", nargs="?", help="pattern folder (default: the config's)")
     check.add_argument(
-        "--skip-examples", action="store_true", help="skip running examples (no spaCy load)"
+        "--skip-examples", action="store_true", help="skip running examples (no spaCy model load)"
     )
     _common(check, "one JSON object: ok, counts and every problem")
     check.set_defaults(func=cmd_check)

@@ -40,13 +40,17 @@ class Explanation:
 
 
 def explain_file(
-    path: Path, settings: Settings, sender: str | None = None, rcpts: tuple[str, ...] = ()
+    path: Path,
+    settings: Settings,
+    sender: str | None = None,
+    rcpts: tuple[str, ...] = (),
+    scanner: Scanner | None = None,
 ) -> Explanation:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DlpError(f"cannot read {path}: {exc.strerror}") from None
-    scanner = Scanner(settings)
+    scanner = scanner or Scanner(settings)
     envelope = Envelope(sender or "", tuple(rcpts)) if rcpts or sender else None
     result = scanner.scan(raw, envelope)
     specs = {s.name: s for s in scanner.detector.patterns.recognizers}

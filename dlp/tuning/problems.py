@@ -31,7 +31,8 @@ SCHEMA_PATH = PACKAGE_DIR.parent / "schemas" / "patterns.schema.json"
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding of `dlp patterns check`; `severity` is "error" (exit 2) or "warning"."""
+    """One finding of `dlp patterns check`; `severity` is "error" (exit 2), "warning", or
+    "note" (information, e.g. a pattern the prefilter cannot take)."""
 
     file: str
     line: int | None

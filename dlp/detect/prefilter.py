@@ -1,0 +1,277 @@
+"""One Hyperscan pass over a text: which recognizer patterns could match it at all.
+
+Presidio runs every pattern of every recognizer as its own Python regex over
+every text; on ordinary mail nearly all of them find nothing, and that loop
+was the largest share of a scan.  Here all patterns (and the deny-list
+regexes Presidio builds from term lists) are compiled into one Hyperscan
+database in prefilter mode, which promises a superset of the real matches;
+a recognizer then runs, with Presidio's own code, only the patterns that hit.
+Scores, validators, context and explanations are untouched because the
+Python regex still decides every match.  Where a pattern's longest match
+and look-ahead are bounded (`pattern_reach`), it runs only in windows
+around the hits' end offsets, which gives the same matches as the whole text.
+
+A pattern Hyperscan cannot take (or `prefilter_syntax` cannot widen) is a
+fallback: it runs in Python on every text, as before, and `dlp patterns
+check` lists it with the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, cast
+
+import hyperscan
+import regex
+from presidio_analyzer import Pattern
+
+from dlp.detect.pattern_reach import Bounds, bounds
+from dlp.detect.prefilter_syntax import FOLDS_TO_ASCII, Untranslatable, to_hyperscan
+
+_FLAGS = {
+    regex.IGNORECASE: hyperscan.HS_FLAG_CASELESS,
+    regex.MULTILINE: hyperscan.HS_FLAG_MULTILINE,
+    regex.DOTALL: hyperscan.HS_FLAG_DOTALL,
+}
+MAX_ENDS = 64  # more hits than this for one pattern: read the whole text instead
+Window = tuple[int, int, int]  # (first start, last start, end of the text a match may read)
+Hits = dict[int, list[Window] | None]  # pattern id → windows, or None for the whole text
+_ERRORS = "dlp-prefilter-view"
+_FOLDING = frozenset(FOLDS_TO_ASCII)
+
+
+def _wildcards(error: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return b"\x80" * (error.end - error.start), error.end
+
+
+codecs.register_error(_ERRORS, _wildcards)
+
+
+def view(text: str) -> bytes | None:
+    """The one-byte-per-character view Hyperscan reads, or None when the text must be
+    read in full (it holds a character Python's case folding equates with ASCII)."""
+    if text.isascii():
+        return text.encode("ascii")
+    if not _FOLDING.isdisjoint(text):
+        return None
+    return text.encode("ascii", errors=_ERRORS)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A pattern that runs in Python on every text, and why."""
+
+    recognizer: str
+    pattern: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.recognizer} / {self.pattern}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    recognizer: str
+    index: int  # position in the recognizer's `patterns` (deny-list pattern included)
+    source: bytes
+    flags: int
+    bounds: Bounds | None  # None: the pattern reads the whole text when it hits
+
+
+class Prefilter:
+    """All patterns of some Presidio pattern recognizers, compiled into one database."""
+
+    def __init__(self, recognizers: Sequence[Any]) -> None:
+        """`recognizers`: Presidio `PatternRecognizer`s (their `patterns` and flags)."""
+        self.fallbacks: list[Fallback] = []
+        entries: list[_Entry] = []
+        for rec in recognizers:
+            for index, pattern in enumerate(rec.patterns):
+                entry = _entry(rec, index, pattern.regex)
+                if isinstance(entry, str):
+                    self.fallbacks.append(Fallback(rec.name, pattern.name, entry))
+                else:
+                    entries.append(entry)
+        self._entries, self._db = self._compile(entries, recognizers)
+        self._last: tuple[str, Hits | None] | None = None
+
+    def _compile(
+        self, entries: list[_Entry], recognizers: Sequence[Any]
+    ) -> tuple[list[_Entry], hyperscan.Database | None]:
+        """One database; a pattern Hyperscan rejects becomes a fallback and the rest compile."""
+        names = {(r.name, i): p.name for r in recognizers for i, p in enumerate(r.patterns)}
+        cached = _load(entries)
+        if cached is not None:
+            return entries, cached
+        first = list(entries)
+        while entries:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            try:
+                db.compile(
+                    expressions=[e.source for e in entries],
+                    ids=list(range(len(entries))),
+                    elements=len(entries),
+                    flags=[e.flags for e in entries],
+                )
+                if entries == first:  # with no fallback the entries alone name the database
+                    _save(entries, db)
+                return entries, db
+            except hyperscan.error as exc:
+                bad, message = _failed_index(exc, entries)
+                entry = entries.pop(bad)
+                reason = f"Hyperscan: {message}"
+                self.fallbacks.append(
+                    Fallback(entry.recognizer, names[(entry.recognizer, entry.index)], reason)
+                )
+        return [], None
+
+    def patterns_hit(self, text: str) -> Hits | None:
+        """The patterns that may match `text`, with where; None: run every pattern in full."""
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        hits = self._scan(text)
+        self._last = (text, hits)
+        return hits
+
+    def _scan(self, text: str) -> Hits | None:
+        data = view(text)
+        if data is None:
+            return None
+        if self._db is None or not data:
+            return {}
+        ends: dict[int, list[int]] = {}
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context: object) -> None:
+            ends.setdefault(pattern_id, []).append(end)
+
+        self._db.scan(data, match_event_handler=on_match)
+        return {i: self._windows(i, found, len(text)) for i, found in ends.items()}
+
+    def _windows(self, pattern_id: int, ends: list[int], size: int) -> list[Window] | None:
+        """Merged ranges of possible match starts, from the ends Hyperscan reported."""
+        limits = self._entries[pattern_id].bounds
+        if limits is None or len(ends) > MAX_ENDS:
+            return None
+        width, reach = limits
+        out: list[Window] = []
+        for end in sorted(ends):
+            low, high = max(0, end - width), end - 1
+            if out and low <= out[-1][1] + 1:
+                low = out.pop()[0]
+            out.append((low, high, min(size, high + reach + 1)))
+        return out
+
+    def ids_of(self, recognizer: str) -> dict[int, int]:
+        """Pattern position in a recognizer → its id in the database (fallbacks absent)."""
+        return {e.index: i for i, e in enumerate(self._entries) if e.recognizer == recognizer}
+
+
+def _entry(rec: Any, index: int, source: str) -> _Entry | str:
+    """The database entry for one pattern, or the reason it cannot have one."""
+    flags = rec.global_regex_flags or 0
+    unknown = flags & ~sum(_FLAGS)
+    if unknown:
+        return f"regex flags {regex.RegexFlag(unknown)!r} have no Hyperscan equivalent here"
+    try:
+        translated, exact_ends = to_hyperscan(source)
+    except Untranslatable as exc:
+        return str(exc)
+    limits = bounds(source, flags) if exact_ends else None
+    hs_flags = hyperscan.HS_FLAG_PREFILTER
+    if limits is None:  # only "does it hit at all" matters: one report is enough
+        hs_flags |= hyperscan.HS_FLAG_SINGLEMATCH
+    for flag, hs_flag in _FLAGS.items():
+        if flags & flag:
+            hs_flags |= hs_flag
+    return _Entry(rec.name, index, translated.encode("ascii"), hs_flags, limits)
+
+
+def _cache_file(entries: list[_Entry]) -> Path:
+    """Compiling takes seconds; the database for the same patterns is kept in the user's
+    cache (`$XDG_CACHE_HOME/dlp`, else ~/.cache/dlp), named by what went into it."""
+    digest = hashlib.sha256(f"hyperscan {metadata.version('hyperscan')}\n".encode())
+    for e in entries:
+        digest.update(b"%d\0%s\n" % (e.flags, e.source))
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dlp" / f"prefilter-{digest.hexdigest()[:32]}.hsdb"
+
+
+def _load(entries: list[_Entry]) -> hyperscan.Database | None:
+    """The cached database, if the user owns it and nobody else can write it."""
+    try:
+        path = _cache_file(entries)
+        info = path.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return None
+        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without one
+        return db
+    except (OSError, RuntimeError, hyperscan.error):
+        return None
+
+
+def _save(entries: list[_Entry], db: hyperscan.Database) -> None:
+    """Written beside and renamed, so a reader never sees half a file; a failure only costs
+    the next start-up a compile."""
+    try:
+        path = _cache_file(entries)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
+            out.write(hyperscan.dumpb(db))
+        os.replace(out.name, path)
+    except (OSError, RuntimeError, hyperscan.error):
+        return
+
+
+def _failed_index(exc: Exception, entries: list[_Entry]) -> tuple[int, str]:
+    """Which expression fails to compile, and Hyperscan's message about it alone."""
+    for i, entry in enumerate(entries):
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            db.compile(expressions=[entry.source], ids=[0], elements=1, flags=[entry.flags])
+        except hyperscan.error as alone:
+            return i, str(alone.args[0] if alone.args else alone).strip()
+    raise exc  # the set fails while each member compiles: nothing to single out
+
+
+class _Windowed:
+    """A compiled regex whose `finditer` reads only the windows, with the whole text's result.
+
+    Each window starts where the full scan's previous match ended at the
+    latest (windows are disjoint and hold every match), `pos` lets
+    lookbehinds and `\\b` see the text before, and `endpos` lies past all
+    that a match starting in the window may look at.
+    """
+
+    def __init__(self, compiled: Any, windows: list[Window]) -> None:
+        self.compiled = compiled
+        self.windows = windows
+
+    def finditer(self, text: str, timeout: float | None = None) -> Iterator[Any]:
+        for low, high, endpos in self.windows:
+            for match in self.compiled.finditer(text, low, endpos, timeout=timeout):
+                if match.start() > high:
+                    break
+                yield match
+
+
+def windowed(pattern: Pattern, flags: int, windows: list[Window]) -> Pattern:
+    """A copy of a Presidio pattern that Presidio's own loop runs in the windows only."""
+    loose: Any = pattern  # Presidio declares these attributes as None only
+    if not loose.compiled_regex or loose.compiled_with_flags != flags:
+        loose.compiled_with_flags = flags  # what Presidio's loop would store itself
+        loose.compiled_regex = regex.compile(pattern.regex, flags=flags)
+    out: Any = copy.copy(pattern)
+    out.compiled_regex = _Windowed(loose.compiled_regex, windows)
+    return cast(Pattern, out)

@@ -1,0 +1,58 @@
+"""NER runs only where a name could change a category: the same verdicts as NER everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dlp import config
+from dlp.detect.analyzer import Detector
+from dlp.model import TextChunk
+from dlp.pipeline import Scanner
+from tests.conftest import CORPUS, ROOT
+
+LABELLED = ["blindA", "blindB", "holdout", "holdout2", "holdout3"]
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Scanner, Scanner]:
+    path = CORPUS / "dev" / "config.yaml"
+    settings = config.load(path if path.is_file() else None)
+    return (
+        Scanner(settings, Detector.from_settings(settings)),
+        Scanner(settings, Detector.from_settings(settings, ner_gate=False)),
+    )
+
+
+def _folders() -> list[Path]:
+    folders = [ROOT / "tests" / "fixtures" / "mail" / name for name in LABELLED]
+    return folders + ([CORPUS / "dev"] if (CORPUS / "dev").is_dir() else [])
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("folder", _folders(), ids=lambda p: p.name)
+def test_gated_ner_gives_the_verdicts_of_ner_everywhere(
+    folder: Path, pair: tuple[Scanner, Scanner]
+) -> None:
+    gated, everywhere = pair
+    files = sorted(folder.glob("*.eml"))
+    assert files
+    for path in files:
+        raw = path.read_bytes()
+        a, b = gated.scan(raw), everywhere.scan(raw)
+        assert (a.categories, a.decision.verdict) == (b.categories, b.decision.verdict), path.name
+
+
+def test_a_part_without_confidential_information_never_reaches_ner(
+    pair: tuple[Scanner, Scanner],
+) -> None:
+    """The gate reads the findings: a street address next to a name opens it, a lunch menu
+    with names does not."""
+    gated, _ = pair
+    menu = TextChunk("body", "Lunch with Maria Lopez and Tom Baker on Friday: tacos.")
+    address = TextChunk("body", "Student Owen Castellano lives at 412 Willow Creek Dr now.")
+    found = gated.detector.detect([menu])
+    assert not [f for f in found if f.role == "person_name"]
+    names = [f for f in gated.detector.detect([address]) if f.role == "person_name"]
+    assert names, "a street address is information a name can turn into a student record"
