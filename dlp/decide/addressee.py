@@ -24,7 +24,7 @@ _SALUTATION = re.compile(
     r"^[ \t]*(?:(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]|querid[oa]|hola|"
     r"kính gửi|kinh gui|thưa|thua|chào|chao)[ \t]+)?"
     r"(?:(?:mr|mrs|ms|miss|dr|sr|sra|srta|anh|chị|chi|cô|co|thầy|thay|ông|ong|bà|ba)\.?[ \t]+)?"
-    r"(\w[\w'’-]*(?:[ \t]+\w[\w'’-]*){0,2})[ \t]*[,:!]?[ \t]*$",
+    r"(\w[\w'’-]*(?:[ \t]+\w[\w'’-]*){0,4})[ \t]*[,:!]?[ \t]*$",
     re.I,
 )
 OPENING_LINES = 3  # the salutation is among the first lines of the body
@@ -64,7 +64,9 @@ def addressee(
         said = name_key(m.group(1)).split()
         for person in people:
             words = name_key(person).split()
-            if said and all(w in words for w in said):
+            # "Sra. Paredes", or the full name with a second surname the header leaves out
+            whole = len(words) >= 2 and set(words) <= set(said)
+            if said and (set(said) <= set(words) or whole):
                 start = line.start() + m.start(1)
                 return Addressee(person, body, start, line.start() + m.end(1))
     return None

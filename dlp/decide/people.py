@@ -32,6 +32,9 @@ _ORG_WORDS = {
     "board", "committee", "team", "club", "association", "foundation", "inc", "llc",
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
+    # clubs, publications and services: "Mock Trial", "Mariner Messenger", "Access Line"
+    "trial", "newsletter", "messenger", "gazette", "bulletin", "news", "times", "line",
+    "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
 }  # fmt: skip
 CASED_NAMES = "proper_noun_names"
 _INITIAL_AFTER = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ]\.(?!\w)")
@@ -148,10 +151,20 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
     in a sentence about the person ("... nurse sent her back") or a signature under it."""
     line_start, line_end = _line_bounds(text, start, end)
     if f.start < start:  # "Program Coordinator ... cardholder Gregory Abernathy"
-        return True
+        return not _titles_another(text[f.end : start])
     rest = (text[line_start:start] + " " + text[end:line_end]).strip(" \t>,.-|")
     alone = len(rest.split()) <= 1  # "Diana Sparks" or "Donna Pruitt, RN" on its own line
     return alone and f.start >= line_end  # a title line under a name standing alone
+
+
+def _titles_another(between: str) -> bool:
+    """'Maestra Beatriz Soto wrote: ... Emilio Quintero': the title is another name's."""
+    words = between.split()
+    return (
+        len(words) >= 3
+        and between[:1] in " \t"
+        and all(w[:1].isupper() and w.isalpha() for w in words[:2])
+    )
 
 
 def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
@@ -337,7 +350,11 @@ def find_mentions(
             role, why = "contact", "the person to contact"
         if rostered:
             role, why = _roster_role(findings, i, role, why)
-        author = _is_author(key, authors) or _is_signature(text, start, end)
+        author = (
+            _is_author(key, authors)
+            or _is_signature(text, start, end)
+            or _signs_as_author(text, start, end, key, authors)
+        )
         if not rostered and _inside_address(findings, f.chunk, start, end):
             # "2210 Roosevelt Ave": a street; its line still counts toward a mailing list
             role, why = "place", "part of a street address"
@@ -350,7 +367,33 @@ def _is_author(key: str, authors: set[str]) -> bool:
     if key in authors:
         return True
     words = key.split()
-    return len(words) >= 2 and any(f" {key} " in f" {a} " for a in authors)
+    # "Lan Nguyen" signing as "Nguyễn Thị Lan": the same words in the other order
+    return len(words) >= 2 and any(
+        f" {key} " in f" {a} " or set(words) <= set(a.split()) for a in authors
+    )
+
+
+def _signs_as_author(text: str, start: int, end: int, key: str, authors: set[str]) -> bool:
+    """A name alone on its line that is the sender's full name in another form (a signature).
+
+    Only on its own line: a sentence about "Tyler Albright" from "Tom Albright" is about
+    his son, not by him.
+    """
+    line_start, line_end = _line_bounds(text, start, end)
+    if text[line_start:start].strip() or text[end:line_end].strip(" \t,."):
+        return False
+    return any(_short_form(key.split(), a.split()) for a in authors)
+
+
+def _short_form(words: list[str], author: list[str]) -> bool:
+    """'Thomas Albright' signing mail from 'Tom Albright': same surname, same initial."""
+    return (
+        len(words) == 2
+        and len(author) == 2
+        and words[1] == author[1]
+        and len(words[1]) > 2
+        and words[0][0] == author[0][0]
+    )
 
 
 def _inside_address(findings: Sequence[Finding], chunk: int, start: int, end: int) -> bool:

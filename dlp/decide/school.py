@@ -77,6 +77,8 @@ _CLASSROOM = re.compile(
     r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class)\b",
     re.I,
 )
+# "jayden morales (6th, desert willow)": a grade in brackets after a name
+_GRADE_IN_BRACKETS = re.compile(r"\((?:TK|K|\d{1,2}(?:st|nd|rd|th))(?:\)|,|[ \t]+grade\b)", re.I)
 # One of these alone is enough; other kinds need a second (a flyer about "IEP rights" has one).
 STRONG = {
     "a student word or grade level", "a student ID", "a name on the student roster",
@@ -117,6 +119,7 @@ def school_signals(
             ("a school site", _SCHOOL_SITE),
             ("school-day words", _SCHOOL_LIFE_WORDS),
             ("a classroom", _CLASSROOM),
+            ("a grade in brackets", _GRADE_IN_BRACKETS),
         ):
             if kind not in seen and (m := rx.search(chunk.text)):
                 add(kind, index, m.group())

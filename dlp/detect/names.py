@@ -72,6 +72,11 @@ _NOT_NAMES = {
     # services and helplines in resource lists: "Sierra Mesa Youth Line", "Family Crisis Clinic"
     "youth", "hotline", "helpline", "crisis", "clinic", "clinics", "shelter", "pantry",
     "outreach", "coalition", "alliance", "ministries", "institute", "society",
+    # state names that are nobody's given name: "Arizona Cross-Categorical certificate"
+    "arizona", "texas", "nevada", "oregon", "ohio", "utah", "idaho", "iowa", "kansas",
+    "alaska", "colorado", "michigan", "minnesota", "wisconsin", "illinois", "nebraska",
+    "oklahoma", "arkansas", "kentucky", "tennessee", "mississippi", "missouri", "louisiana",
+    "alabama", "connecticut", "massachusetts", "maryland", "delaware", "vermont", "wyoming",
 }  # fmt: skip
 # "Kaiser Silver plan", "Delta Dental PPO", "Sierra Mesa Youth Line": a product or a service
 _PRODUCT_AFTER = re.compile(
@@ -204,6 +209,19 @@ def _wrapped(doc: Doc, i: int) -> bool:
     return False
 
 
+def _bracketed_name(doc: Doc, j: int) -> bool:
+    """'(Robert)' between a nickname and the surname."""
+    return (
+        j + 3 < len(doc)
+        and doc[j].text == "("
+        and _word_ok(doc[j + 1])
+        and doc[j + 2].text == ")"
+        and doc[j + 3].text.istitle()
+        and doc[j + 3].text.isalpha()
+        and doc[j + 3].text.lower() not in _NOT_NAMES
+    )
+
+
 def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
     """(start char, end char, words) of each proper-noun run, joiners and one line break allowed."""
     text = doc.text  # built from every token on each access: once per document
@@ -223,6 +241,12 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
                 j += 2
             elif tok.is_space and tok.text.count("\n") == 1 and words == 1 and _wrapped(doc, i):
                 j += 1  # a hard-wrapped line: "... the goals in Chidera\nEze-Williams's IEP"
+            elif words == 1 and _bracketed_name(doc, j):
+                # "Bobby (Robert) Fairbanks": the formal given name in brackets, then the surname
+                words += 1
+                end = doc[j + 3].idx + len(doc[j + 3].text)
+                parts.append(doc[j + 3].text)
+                j += 4
             elif tok.text.lower() in _PARTICLES and j + 1 < len(doc) and _word_ok(doc[j + 1]):
                 j += 1
             elif _word_ok(tok):
