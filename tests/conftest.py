@@ -36,6 +36,25 @@ policy:
 """
 
 
+# labelled mail sets whose verdicts two ways of scanning must agree on (engine shortcuts)
+LABELLED_SETS = (
+    "blindA",
+    "blindB",
+    "blindC",
+    "blindD",
+    "blindE",
+    "holdout",
+    "holdout2",
+    "holdout3",
+)
+
+
+def labelled_folders() -> list[Path]:
+    """The kept labelled sets, plus the sample dev corpus when present."""
+    folders = [ROOT / "tests" / "fixtures" / "mail" / name for name in LABELLED_SETS]
+    return folders + ([CORPUS / "dev"] if (CORPUS / "dev").is_dir() else [])
+
+
 def corpus_dir(name: str) -> Path:
     path = CORPUS / name
     if not path.is_dir():

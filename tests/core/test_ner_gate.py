@@ -10,9 +10,7 @@ from dlp import config
 from dlp.detect.analyzer import Detector
 from dlp.model import TextChunk
 from dlp.pipeline import Scanner
-from tests.conftest import CORPUS, ROOT
-
-LABELLED = ["blindA", "blindB", "holdout", "holdout2", "holdout3"]
+from tests.conftest import CORPUS, labelled_folders
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +23,8 @@ def pair() -> tuple[Scanner, Scanner]:
     )
 
 
-def _folders() -> list[Path]:
-    folders = [ROOT / "tests" / "fixtures" / "mail" / name for name in LABELLED]
-    return folders + ([CORPUS / "dev"] if (CORPUS / "dev").is_dir() else [])
-
-
 @pytest.mark.corpus
-@pytest.mark.parametrize("folder", _folders(), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", labelled_folders(), ids=lambda p: p.name)
 def test_gated_ner_gives_the_verdicts_of_ner_everywhere(
     folder: Path, pair: tuple[Scanner, Scanner]
 ) -> None:

@@ -21,10 +21,9 @@ from dlp.model import TextChunk
 from dlp.pipeline import Scanner
 from dlp.tuning.explain import explain_file, to_dict
 from dlp.yamlsource import parse_yaml
-from tests.conftest import CORPUS, ROOT, corpus_dir
+from tests.conftest import CORPUS, ROOT, corpus_dir, labelled_folders
 
 MAIL = ROOT / "tests" / "fixtures" / "mail"
-LABELLED = ["blindA", "blindB", "holdout", "holdout2", "holdout3"]
 
 
 def _hits(pattern: str, flags: int, text: str) -> bool:
@@ -155,13 +154,8 @@ def pair() -> tuple[Scanner, Scanner]:
     return one_pass, every
 
 
-def _folders() -> list[Path]:
-    folders = [MAIL / name for name in LABELLED]
-    return folders + ([CORPUS / "dev"] if (CORPUS / "dev").is_dir() else [])
-
-
 @pytest.mark.corpus
-@pytest.mark.parametrize("folder", _folders(), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", labelled_folders(), ids=lambda p: p.name)
 def test_findings_and_verdicts_are_those_of_every_pattern(
     folder: Path, pair: tuple[Scanner, Scanner]
 ) -> None:
