@@ -33,6 +33,15 @@ _LAST_FIRST = re.compile(
     r"(?:\s*name)?\)?$",
     re.I,
 )
+# Vietnamese forms split a name as "Họ" (family name) and "Tên" (given name), written in
+# that order; "Họ và tên", "Nombre completo" hold the whole name in one column.
+_VI_FAMILY = re.compile(r"^h[ọo](?:\s+(?:học sinh|hoc sinh))?$", re.I)
+_VI_GIVEN = re.compile(r"^t[êe]n(?:\s+(?:học sinh|hoc sinh))?$", re.I)
+_WHOLE_NAME = re.compile(
+    r"^(?:h[ọo](?:\s+v[àa])?\s+t[êe]n|t[êe]n\s+h[ọo]c\s+sinh|nombre\s+completo|"
+    r"nombre\s+del?\s+(?:estudiante|alumn[oa]|emplead[oa])|apellidos?\s+y\s+nombres?)$",
+    re.I,
+)
 _TITLE_PAIR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+$")
 MAX_HEADER_SCAN = 10  # rows above the header (titles, blank lines) tolerated
 
@@ -66,11 +75,16 @@ def _header_index(rows: Sequence[Sequence[str]]) -> int | None:
 
 
 def _name_columns(header: Sequence[str]) -> tuple[int, int] | None:
+    """The two columns that make up a name, in the order the name is written."""
     first = next((i for i, h in enumerate(header) if _FIRST.match(h)), None)
     last = next((i for i, h in enumerate(header) if _LAST.match(h)), None)
-    if first is None or last is None:
-        return None
-    return first, last
+    if first is not None and last is not None:
+        return first, last
+    family = next((i for i, h in enumerate(header) if _VI_FAMILY.match(h)), None)
+    given = next((i for i, h in enumerate(header) if _VI_GIVEN.match(h)), None)
+    if family is not None and given is not None:
+        return family, given  # "Phạm" + "Quốc Anh" → "Phạm Quốc Anh"
+    return None
 
 
 def _natural(value: str) -> str:
@@ -84,6 +98,8 @@ def _render_row(header: Sequence[str], row: Sequence[str], names: tuple[int, int
     for i, value in enumerate(row):  # a "Last, First" column is a name column too
         if value and i < len(header) and _LAST_FIRST.match(header[i]):
             cells.append(f"Name: {_natural(value)}")
+        elif value and i < len(header) and _WHOLE_NAME.match(header[i]):
+            cells.append(f"Name: {value}")
     if names is not None:
         first, last = names
         full = " ".join(x for x in (_get(row, first), _get(row, last)) if x)
@@ -92,7 +108,7 @@ def _render_row(header: Sequence[str], row: Sequence[str], names: tuple[int, int
     for i, value in enumerate(row):
         if not value or (names is not None and i in names):
             continue
-        if i < len(header) and _LAST_FIRST.match(header[i]):
+        if i < len(header) and (_LAST_FIRST.match(header[i]) or _WHOLE_NAME.match(header[i])):
             continue
         label = header[i] if i < len(header) and header[i] else ""
         cells.append(f"{label}: {value}" if label else value)
