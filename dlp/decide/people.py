@@ -157,14 +157,31 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
     return alone and f.start >= line_end  # a title line under a name standing alone
 
 
+# "Coach Dre, Addison Hale sustained ...": the title is Dre's, whom the sentence addresses
+_VOCATIVE = re.compile(r"^[ \t]+[A-Z][\w'’-]*[ \t]*[,:;!][ \t]*$")
+
+
+# "Presenter: Lisa Ambrose": who gives a training is named as its speaker, not discussed
+_PRESENTING = re.compile(
+    r"(?i:presenter|speaker|facilitator|presented by|facilitated by|led by|hosted by)"
+)
+
+
 def _titles_another(between: str) -> bool:
     """'Maestra Beatriz Soto wrote: ... Emilio Quintero': the title is another name's."""
+    if _VOCATIVE.match(between):
+        return True
     words = between.split()
     return (
         len(words) >= 3
         and between[:1] in " \t"
         and all(w[:1].isupper() and w.isalpha() for w in words[:2])
     )
+
+
+def _addresses_another(text: str, f: Finding, start: int) -> bool:
+    """'Coach Dre, Addison Hale ...': a title before someone else addressed by name."""
+    return f.end <= start and bool(_VOCATIVE.match(text[f.end : start]))
 
 
 def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
@@ -237,7 +254,9 @@ def _role(
     beside = [
         f
         for f in findings
-        if f.chunk != chunk or line_start <= f.start < line_end or _titles(text, f, start, end)
+        if f.chunk != chunk
+        or (line_start <= f.start < line_end and not _addresses_another(text, f, start))
+        or _titles(text, f, start, end)
     ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
     staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
     titling = [f for f in findings if f.chunk != chunk or _titles(text, f, start, end)]
@@ -245,9 +264,10 @@ def _role(
     if honorific:
         staff = staff_on_line = 0
     if staff is not None and staff <= STAFF_TIGHT and (student is None or staff < student):
-        return "staff", "a staff title next to the name" + _nearest_word(
-            text, findings, {"staff_context", "staff_id"}, chunk, start, end
-        )
+        word = _nearest_word(text, beside, {"staff_context", "staff_id"}, chunk, start, end)
+        if _PRESENTING.fullmatch(word.strip(" ()'\"")):
+            return "contact", f"the one presenting{word}"  # an event's speaker, not its subject
+        return "staff", "a staff title next to the name" + word
     if student is not None and student <= STUDENT_REACH:
         return "student", "presented as a student" + _nearest_word(
             text, pointing, {"student_context", "student_id"}, chunk, start, end

@@ -35,7 +35,8 @@ _PARTICLES = {"de", "del", "la", "van", "von", "da", "di", "le", "bin", "al"}
 _NOT_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "school", "elementary", "middle", "high", "district",
+    "october", "november", "december", "jan", "feb", "apr", "aug", "sept", "oct", "nov", "dec",
+    "preliminary", "consolidated", "schools", "school", "elementary", "middle", "high", "district",
     "academy", "university", "college", "center", "office", "room", "road", "street",
     "avenue", "drive", "unit", "grade", "math", "science", "english", "history", "reading",
     "dear", "hello", "hi", "thanks", "thank", "regards", "re", "fwd", "fw", "subject",
@@ -284,8 +285,10 @@ _WORD_NAMES = {
     "tony", "bo", "ali", "noble", "sage", "reed", "wolf", "fox", "pink", "gray", "grey", "blue",
 }  # fmt: skip
 _LOWER_RUN = regex.compile(
-    r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@'’-]|\.\w)"
+    r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@-]|['’](?!s\b)|\.\w)"
 )
+# "hi mrs oyelaran ... marcus oyelaran has 7 absences": the family the message writes to
+_FAMILY_ADDRESSED = regex.compile(r"\b(?i:mr|mrs|ms|miss|sr|sra)\.?[ \t]+([A-Za-z][a-z'’-]{1,})")
 _CAPS_RUN = regex.compile(r"(?<![\w@.'’-])([A-Z]{2,})[ \t]+([A-Z]{2,}(?:-[A-Z]{2,})?)(?![\w@'’-])")
 
 
@@ -295,11 +298,15 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
     given = _given()
     surnames = _surnames()
     vietnamese = _unaccented_vietnamese(text)
+    family = {m.group(1).lower() for m in _FAMILY_ADDRESSED.finditer(text)}
     for rx in (_LOWER_RUN, _CAPS_RUN):
         if vietnamese and rx is _LOWER_RUN:
             continue
         for m in rx.finditer(text, overlapped=True):
             first, last = m.group(1).lower(), m.group(2).lower().split("-")[0]
+            if rx is _LOWER_RUN and last in family and first in given - STOP_WORDS - _NOT_NAMES:
+                yield m.start(), m.end()  # the addressed family's child, whatever the surname
+                continue
             if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES):
                 continue
             if first in given and last in surnames and (rx is _LOWER_RUN or _mixed_line(text, m)):

@@ -1,0 +1,151 @@
+"""More ways staff write records, and the look-alikes next to them.
+
+Each case is a kind of phrasing: a title that belongs to the person addressed
+("Coach Mia, Jordan ..."), an event's presenter, a child typed in lower case
+with the surname of the parent the message greets, Vietnamese family names and
+test scores, tables whose columns are headed in Vietnamese or only "ID", a
+"SID" beside record words; and aggregate counts and job postings whose
+capitalised words are not people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dlp.extract.table import render_table
+from dlp.pipeline import ScanResult
+
+Scan = Callable[..., ScanResult]
+TRAINER = "Rob Ellison <rellison@westpark.k12.ca.us>"
+
+
+def _mention_roles(result: ScanResult) -> dict[str, str]:
+    from dlp.decide.people import find_mentions
+
+    mentions = find_mentions(result.extraction, result.findings, ())
+    return {m.key: m.role for m in mentions}
+
+
+def test_a_title_before_the_person_addressed_is_not_the_next_names_title(scan: Scan) -> None:
+    body = (
+        "Coach Mia, Jordan Pierce fractured his wrist at Thursday's practice and has a "
+        "physician's note keeping him off the court for six weeks. Please sit him out of "
+        "the tournament.\n\nRob\n\n--\nRob Ellison, ATC\nAthletic Trainer\n"
+        "Westpark High School\n"
+    )
+    result = scan(body, to="coachmia.club@gmail.com", sender=TRAINER, subject="Jordan")
+    assert _mention_roles(result).get("jordan pierce") != "staff"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_the_presenter_of_a_training_is_not_a_staff_member_discussed(scan: Scan) -> None:
+    body = (
+        "Good morning,\n\nHuman Resources will hold a workshop for site supervisors on "
+        "FMLA, pregnancy disability leave and workers' compensation, and on keeping medical "
+        "records out of the personnel file.\n\n"
+        "Presenter: Gloria Stanwick, Stanwick Employment Law\n"
+        "When: November 9, 2:00 p.m., Board Room\n"
+    )
+    to = "All Supervisors <supervisors@westpark.k12.ca.us>, gstanwick@stanwicklaw.com"
+    result = scan(body, to=to, sender="Dana Whitlock <dwhitlock@westpark.k12.ca.us>")
+    assert "staff_record" not in result.categories, result.classification.notes
+
+
+def test_a_lower_case_child_with_the_greeted_parents_surname_is_found(scan: Scan) -> None:
+    body = (
+        "hi mrs adeyemi\n\nthis is the attendance office. daniel adeyemi has 6 unexcused "
+        "absences this month, mostly 3rd period. at 8 we have to send the truancy letter.\n\n"
+        "front office\n"
+    )
+    result = scan(body, to="f.adeyemi@yahoo.com", subject="absences")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_lower_case_possessive_name_in_a_quoted_reply_is_found(scan: Scan) -> None:
+    body = (
+        "ok, thursday at 3:15 works.\n\n"
+        "On Tue, Ms. Ortega <aortega@westpark.k12.ca.us> wrote:\n"
+        "> Mrs. Whitfield asked about grace whitfield's chemistry grade (61%, she failed "
+        "the last two labs). Can you meet with them?\n>\n> Ana Ortega\n"
+        "> School Counselor, Westpark High School\n"
+    )
+    result = scan(body, to="whitfield.home@gmail.com", subject="Re: chemistry")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_vietnamese_family_names_beyond_the_commonest_are_names(scan: Scan) -> None:
+    body = (
+        "Chào anh chị,\n\nThầy Trịnh Văn Long (lớp 5) sẽ nghỉ phép y tế từ 2/12 đến hết "
+        "tháng 1. Xin tìm giúp giáo viên thay thế.\n\nHiệu trưởng\n"
+    )
+    result = scan(body, to="booking@subagency.example", subject="Cần giáo viên thay thế")
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_test_score_in_hundreds_is_a_mark(scan: Scan) -> None:
+    body = (
+        "Chào chị Lan,\n\nEm Lê Hoàng Nam lớp 3 làm bài kiểm tra toán được 385 điểm, "
+        "dưới mức chuẩn của lớp. Cô giáo đề nghị em học thêm buổi chiều.\n"
+    )
+    result = scan(body, to="lanle.home@gmail.com", subject="Tin nhắn từ trường")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_vietnamese_name_columns_are_joined_family_name_first() -> None:
+    text = render_table(
+        [("Họ", "Tên", "Mã HS", "Lớp"), ("Trương", "Gia Huy", "3051177", "4")]
+    ).splitlines()
+    assert text[1] == "Name: Trương Gia Huy | Mã HS: 3051177 | Lớp: 4"
+    whole = render_table([("Họ và tên", "Lớp"), ("Đỗ Minh Châu", "2"), ("Lý Anh Thư", "3")])
+    assert whole.splitlines()[1] == "Name: Đỗ Minh Châu | Lớp: 2"
+
+
+def _id_table(rows: int) -> str:
+    names = [
+        "Harper Quinlan", "Mason Treadwell", "Ava Kincaid", "Elijah Marsh", "Nora Pettigrew",
+        "Caleb Fairbanks", "Stella Ruiz", "Owen Castellanos", "Lucy Abernathy", "Miles Okafor",
+        "Ruby Halvorsen",
+    ]  # fmt: skip
+    cells = "".join(
+        f"<tr><td>{4051200 + i * 37}</td><td>{names[i]}</td><td>{70 + i}</td></tr>"
+        for i in range(rows)
+    )
+    return f"<table><tr><th>ID</th><th>Name</th><th>Score</th></tr>{cells}</table>"
+
+
+def test_a_table_of_names_with_an_id_column_counts_as_a_roster(scan: Scan) -> None:
+    result = scan(
+        "Here is the list for Saturday.",
+        html=f"<p>Here is the list for Saturday.</p>{_id_table(11)}",
+        to="volunteer.pat@gmail.com",
+    )
+    assert "bulk_roster" in result.categories, result.classification.notes
+    assert (
+        "bulk_roster"
+        not in scan("Here is the list.", html=_id_table(4), to="volunteer.pat@gmail.com").categories
+    )
+
+
+def test_a_sid_beside_record_words_is_a_student_id_and_alone_is_not(scan: Scan) -> None:
+    record = scan(
+        "SID 3049921 has an active IEP with a behavior plan; restrained once on 10/14.",
+        to="compliance@westpark-k12.org",
+    )
+    assert "student_record" in record.categories, record.classification.notes
+    plain = scan("Ticket closed: SID 3049921 expired and was reissued.", to="it@vendor.com")
+    assert "student_record" not in plain.categories
+
+
+def test_aggregate_counts_and_job_postings_name_nobody(scan: Scan) -> None:
+    counts = scan(
+        "Preliminary Dec 1 special education counts (district totals only):\n"
+        "Autism 61, Speech/Language 118, Emotional Disturbance 14.\n",
+        to="audit@sped-consulting.example",
+    )
+    assert counts.categories == [], counts.classification.notes
+    posting = scan(
+        "Oakridge Consolidated Schools busca Asistente de Instrucción Bilingüe.\n"
+        "Sueldo: $19.40 a $24.10 por hora. Solicitar antes del 20 de noviembre.\n",
+        to="empleos@trabajos.example",
+    )
+    assert posting.categories == [], posting.classification.notes
