@@ -109,7 +109,10 @@ def _parse_date(text: str) -> date | None:
         if m:
             year = int(m["y2"])
             year += (1900 if year > date.today().year % 100 else 2000) if year < 100 else 0
-            return date(year, int(m["m2"]), int(m["d2"]))
+            month, day = int(m["m2"]), int(m["d2"])
+            if month > 12 >= day:  # 14/02/2013: written day first, as Spanish and Vietnamese do
+                month, day = day, month
+            return date(year, month, day)
         return _parse_worded(text)
     except ValueError:
         return None
