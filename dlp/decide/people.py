@@ -46,6 +46,7 @@ _HONORIFICS = {
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
 }  # fmt: skip
+_FESTIVAL_BEFORE = re.compile(r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de)[ \t]+$")
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
 _SIGN_OFF = re.compile(
@@ -241,10 +242,28 @@ def _child_of_addressee(text: str, start: int, end: int) -> bool:
     return not _HEADER_LINE.search(text[line_start:line_end])
 
 
+# "Managing Student Behavior", "Student Services": "student" describing a thing, not a person
+_STUDENT_ATTRIBUTE = re.compile(
+    r"(?i:students?)[ \t]+(?i:behaviou?r|achievement|growth|outcomes?|learning|engagement|"
+    r"success|services|support|handbook|data|body|council|government|voice|centered|"
+    r"performance|progress|teaching|teachers?|information system|management)\b"
+)
+
+
+def _attribute_word(text: str, f: Finding) -> bool:
+    return f.role == "student_context" and bool(_STUDENT_ATTRIBUTE.match(text, f.start))
+
+
 def _role(
     text: str, findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
 ) -> tuple[str, str]:
-    pointing = [f for f in findings if not (f.chunk == chunk and _points_away(text, f, start, end))]
+    pointing = [
+        f
+        for f in findings
+        if not (
+            f.chunk == chunk and (_points_away(text, f, start, end) or _attribute_word(text, f))
+        )
+    ]
     student = _nearest(pointing, {"student_context", "student_id"}, chunk, start, end)
     theirs = [f for f in findings if f.role == "staff_context" and _owned_by(text, f, chunk, end)]
     if theirs and not honorific:  # "Camila Ortega's counselor": Camila has a counselor
@@ -358,11 +377,15 @@ def find_mentions(
             continue
         if not rostered and not vietnamese_order(surface.split()):
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
+        if not rostered and _FESTIVAL_BEFORE.search(text, max(0, start - 12), start):
+            continue  # "Tết Trung Thu": a festival, not a person
+        if not rostered and text[max(0, start - 2) : start] == "& ":
+            continue  # "Barnes & Noble McAllen": a firm's name
         if not rostered and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
-        key = name_key(_natural_order(surface) if rostered else surface)
+        key = name_key(_natural_order(surface) if rostered or ", " in surface else surface)
         role, why = _role(text, findings, f.chunk, start, end, honorific)
         # "call Jayden Brooks's mom": the one to call is his mom
         theirs = any(t.endswith(("'s", "’s")) for t in (text[start:end], text[start : end + 2]))

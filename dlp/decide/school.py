@@ -39,6 +39,8 @@ _SCHOOL_STAFF = re.compile(
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
     r"nutrition services|food services|cafeteria manager|transportation supervisor|"
     r"bus driver|athletic director|athletic trainer|campus supervisor|registrar|"
+    r"attendance clerk|attendance secretary|discipline clerk|attendance (?:&|and) discipline|"
+    r"assistant principal|vice principal|dean of students|"
     r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
     r"giáo viên|giao vien|cô giáo|co giao|thầy giáo|thay giao|hiệu trưởng|hieu truong|"
     r"y tá học đường|y ta hoc duong)\b",

@@ -60,7 +60,12 @@ _NOT_NAMES = {
     "annual", "notes", "summary", "update", "data", "results", "review",
     "national", "american", "awareness", "appreciation", "san", "santa", "los", "las",
     "fort", "mount", "saint", "port", "grove", "creek", "ridge", "heights", "oaks", "meadows",
-    "vista", "canyon", "springs", "harbor", "glen", "pines", "orchard",
+    "vista", "canyon", "springs", "harbor", "glen", "pines", "orchard", "rio", "río", "colonia",
+    "barrio", "plaza", "pharmacy", "hospital", "medical", "market", "store", "wildlife", "refuge",
+    # forms and products: "Social Security Number", "IEP Writer Pro", "504 Tracker module"
+    "social", "security", "pro", "plus", "suite", "software", "module", "tracker", "edition",
+    # events: "Report Card Night", "Book Fair"
+    "night", "fair", "festival", "carnival", "gala", "concert", "showcase", "expo",
     "united", "nations", "states", "kingdom", "republic", "union", "federal",
     "record", "league", "professor", "arabia", "congressional", "senator", "governor",
     # Spanish and Vietnamese places and bodies: "Escuela Primaria Roosevelt", "Trường Tiểu học"
@@ -173,6 +178,10 @@ def vietnamese_order(words: list[str]) -> bool:
 
 
 def _unaccented_vietnamese(text: str) -> bool:
+    """Vietnamese prose, typed with or without diacritics: its lower-case words are not names
+    ("theo toa" is "by prescription")."""
+    if len(_VIETNAMESE_LETTERS.findall(text)) >= 8:
+        return True
     words = set(re.findall(r"[a-z]+", text.lower()))
     return len(words & _VIETNAMESE_WORDS) >= 6
 
@@ -292,6 +301,23 @@ _FAMILY_ADDRESSED = regex.compile(r"\b(?i:mr|mrs|ms|miss|sr|sra)\.?[ \t]+([A-Za-
 _CAPS_RUN = regex.compile(r"(?<![\w@.'’-])([A-Z]{2,})[ \t]+([A-Z]{2,}(?:-[A-Z]{2,})?)(?![\w@'’-])")
 
 
+# "Hinojosa, Kevin - ISS 3 days": a list of people written surname first, one per line
+_LAST_FIRST_LINE = regex.compile(
+    r"^[ \t>*•-]*(\p{Lu}[\p{Ll}'’-]+(?:[ \t]\p{Lu}[\p{Ll}'’-]+)?),[ \t]+(\p{Lu}[\p{Ll}'’-]+)"
+    r"(?=[ \t]*(?:[-–—:(|,]|$))",
+    regex.M,
+)
+
+
+def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
+    given = _given()
+    surnames = _surnames()
+    for m in _LAST_FIRST_LINE.finditer(text):
+        family = _fold(m.group(1).split()[0]).split("-")[0]
+        if _fold(m.group(2)) in given and family in surnames and family not in _NOT_NAMES:
+            yield m.start(1), m.end(2)
+
+
 def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
     """'owen castellano' and 'JAYDEN MOORE': a known given name then a known surname, as
     hurried mail and capitals-only forms write them, where the tagger sees no proper noun."""
@@ -352,5 +378,7 @@ class ProperNameRecognizer(LocalRecognizer):
                     RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 },
             )
-            for start, end in [(a, b) for a, b, _ in _runs(doc)] + list(_cased_runs(doc.text))
+            for start, end in [(a, b) for a, b, _ in _runs(doc)]
+            + list(_cased_runs(doc.text))
+            + list(_last_first_lines(doc.text))
         ]

@@ -149,3 +149,74 @@ def test_aggregate_counts_and_job_postings_name_nobody(scan: Scan) -> None:
         to="empleos@trabajos.example",
     )
     assert posting.categories == [], posting.classification.notes
+
+
+def test_a_day_first_birth_date_is_a_date_of_birth(scan: Scan) -> None:
+    from dlp.detect.validators import birth_date
+
+    assert birth_date("22/09/2014") and birth_date("09/22/2014")
+    assert not birth_date("31/31/2014")
+    body = (
+        "Lic. Garza, le paso los datos: la niña se llama Ximena Robles Peña, fecha de "
+        "nacimiento 22/09/2014. ¿Puede ayudar a la familia?\n"
+    )
+    result = scan(body, to="abogado.garza@gmail.com", subject="familia")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_spanish_street_forms_are_addresses_and_a_time_is_not_a_house_number(
+    scan: Scan,
+) -> None:
+    home = scan("La familia vive en 1190 Calle Los Pinos desde octubre.", to="x@gmail.com")
+    assert any(f.role == "home_address" for f in home.findings)
+    stops = scan("AM pickup\n7:05 Cedar Ave & 3rd St\n7:12 Mesquite Rd\n", to="x@gmail.com")
+    streets = [f for f in stops.findings if f.role in ("street_address", "home_address")]
+    assert all(not stops.extraction.chunks[f.chunk].text[f.start].isdigit() for f in streets)
+
+
+def test_a_list_written_surname_first_with_discipline_is_a_student_record(scan: Scan) -> None:
+    body = (
+        "Officer Baines,\n\nGarza, Victor - OSS 2 days (fight, 11/04)\n"
+        "Delgado, Marisol - ISS 1 day (vape)\n\nPlease keep them off campus until Monday.\n\n"
+        "--\nTere Salinas\nAttendance & Discipline Clerk, Westpark High School\n"
+    )
+    result = scan(body, to="tbaines@cityofwestpark.gov", subject="suspensions this week")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_student_used_as_an_attribute_does_not_make_a_teacher_a_student(scan: Scan) -> None:
+    body = (
+        "Forwarding what I received.\n\n"
+        "Marisa Holloway, Biology: Overall rating Developing. Managing Student Behavior - "
+        "Improvement Needed.\n"
+    )
+    result = scan(body, to="union.rep.dana@gmail.com", subject="Fwd: summative")
+    assert _mention_roles(result).get("marisa holloway") == "staff"
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_marks_in_a_table_are_a_gradebook_about_the_names_on_their_rows(scan: Scan) -> None:
+    rows = "".join(
+        f"<tr><td>{name}</td><td>Geometry - 3rd</td><td>{avg}</td></tr>"
+        for name, avg in (("Lucas Ybarra", 58), ("Sienna Carrow", 61), ("Mateo Quiroga", 55))
+    )
+    head = "<tr><th>Name</th><th>Class</th><th>Quiz avg</th></tr>"
+    html = f"<p>List for Saturday:</p><table>{head}{rows}</table>"
+    result = scan("List for Saturday.", html=html, to="intake@tutoring.example")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_places_festivals_firms_forms_and_products_are_not_people(scan: Scan) -> None:
+    bodies = [
+        "Maria G. scored a 98 on her essay about the Rio Grande valley. Proud of her!",
+        "Report Card Night is Thursday. Book fair sponsored by Barnes & Noble Harlingen; "
+        "Walgreens will take back unused prescriptions.",
+        "Lễ hội Tết Trung Thu tại trường thứ Sáu. Đêm Phiếu Điểm thứ Năm. Nhà thuốc nhận "
+        "thuốc theo toa hết hạn.",
+        "Renewal quote for IEP Writer Pro: 1,950 active IEPs at $7.80 per IEP.",
+        "Attached is the blank enrollment form: Student name, Social Security Number "
+        "(optional), allergies, 504 plan, special education services.",
+    ]
+    for body in bodies:
+        result = scan(body, to="community-list@googlegroups.com")
+        assert result.categories == [], (body, result.classification.notes)
