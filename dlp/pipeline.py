@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from dlp.config import Settings
+from dlp.decide.addressee import names_in_addresses
 from dlp.decide.classify import classify
 from dlp.decide.policy import decide_message
 from dlp.decide.recipients import classify_recipients
@@ -62,7 +63,11 @@ class Scanner:
         rostered = self.roster.apply(extraction.chunks, findings) if self.roster else None
         findings = rostered.findings if rostered else findings
         classification = classify(
-            extraction, findings, self.settings, authors, headers.addressee_names
+            extraction,
+            findings,
+            self.settings,
+            authors,
+            headers.addressee_names + names_in_addresses(headers.recipients),
         )
         recipients = classify_recipients(envelope.recipients, self.settings)
         guardian = bool(

@@ -30,8 +30,10 @@ _SALUTATION = re.compile(
 OPENING_LINES = 3  # the salutation is among the first lines of the body
 # A letter about its reader's own employment says "you": "placed in your personnel file"
 _SECOND_PERSON = re.compile(
-    r"\b(?:you|your|yours|usted|ustedes|le informamos|le informo|bạn|anh/chị|anh chị)\b", re.I
+    r"\b(?:you|your|yours|usted|ustedes|le informamos|le informo|tu|tus|bạn|anh/chị|anh chị)\b",
+    re.I,
 )
+_LOCAL_WORD = re.compile(r"[a-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,18 @@ class Addressee:
     chunk: int
     start: int  # the salutation's name in the body
     end: int
+
+
+def names_in_addresses(addresses: Sequence[str]) -> tuple[str, ...]:
+    """'leti.morales.83@gmail.com' → 'Leti Morales': a To address with no display name still
+    says whom the letter is to, and a greeting ("Leti,") can be matched to it."""
+    out = []
+    for address in addresses:
+        local = address.partition("@")[0].lower()
+        words = _LOCAL_WORD.findall(local)
+        if 2 <= len(words) <= 3 and len("".join(words)) + len(words) >= len(local) - 4:
+            out.append(" ".join(w.capitalize() for w in words))
+    return tuple(out)
 
 
 def addressee(

@@ -46,6 +46,10 @@ _HONORIFICS = {
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
 }  # fmt: skip
+_VENUE_BEFORE = re.compile(
+    r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
+    r"Uniformes|Librería|Libreria|Clínica|Clinica)[ \t]+$"
+)
 _FESTIVAL_BEFORE = re.compile(r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de)[ \t]+$")
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
@@ -70,7 +74,8 @@ class Mention:
 
 
 def name_key(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
+    # "Đ" has no decomposition: fold it by hand, so "Đỗ Ngọc Linh" and "Do Ngoc Linh" agree
+    folded = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     words = re.findall(r"[a-z]+", folded.lower().replace("'s", "").replace("’s", ""))
     return " ".join(w for w in words if w not in _HONORIFICS)
@@ -180,8 +185,14 @@ def _titles_another(between: str) -> bool:
     )
 
 
+_POSSESSED = re.compile(r"\b(?i:her|his|their|my|your|our)[ \t]+(?:[\w-]+[ \t]+){0,2}$")
+
+
 def _addresses_another(text: str, f: Finding, start: int) -> bool:
-    """'Coach Dre, Addison Hale ...': a title before someone else addressed by name."""
+    """'Coach Dre, Addison Hale ...': a title before someone else addressed by name; 'her PE
+    teacher': the title of someone the sentence only mentions."""
+    if _POSSESSED.search(text, max(0, f.start - 40), f.start):
+        return True
     return f.end <= start and bool(_VOCATIVE.match(text[f.end : start]))
 
 
@@ -218,7 +229,9 @@ def _nearest(
 
 _SALUTATION = re.compile(
     r"^\s*(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]|buen[oa]s? (?:tardes|días|dias))"
-    r"[ \t,]+(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)",
+    r"[ \t,]+(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)"
+    # or the title and surname alone on the first line of a letter: "Sra. Ramírez,"
+    r"|^\s*(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)[ \t]*,[ \t]*$",
     re.I | re.M,
 )
 
@@ -228,7 +241,7 @@ _HEADER_LINE = re.compile(r"@|\bwrote:|escribió:|^\s*>?\s*(?:from|to|cc|de|para
 
 def _addressee_surnames(text: str) -> set[str]:
     """Surnames in a salutation ("Hello Mrs. Johnson,"): a parent, usually."""
-    return {name_key(m.group(1)) for m in _SALUTATION.finditer(text)}
+    return {name_key(m.group(1) or m.group(2)) for m in _SALUTATION.finditer(text)}
 
 
 def _child_of_addressee(text: str, start: int, end: int) -> bool:
@@ -278,7 +291,15 @@ def _role(
         or _titles(text, f, start, end)
     ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
     staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
-    titling = [f for f in findings if f.chunk != chunk or _titles(text, f, start, end)]
+    titling = [
+        f
+        for f in findings
+        if f.chunk != chunk
+        or (
+            _titles(text, f, start, end)
+            and not _POSSESSED.search(text, max(0, f.start - 40), f.start)
+        )
+    ]
     staff_on_line = _nearest(titling, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
         staff = staff_on_line = 0
@@ -381,6 +402,8 @@ def find_mentions(
             continue  # "Tết Trung Thu": a festival, not a person
         if not rostered and text[max(0, start - 2) : start] == "& ":
             continue  # "Barnes & Noble McAllen": a firm's name
+        if not rostered and _VENUE_BEFORE.search(text, max(0, start - 16), start):
+            continue  # "Farmacia Prescripciones Guadalupe": a shop named after someone
         if not rostered and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()

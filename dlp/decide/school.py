@@ -69,6 +69,8 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"report card|parent[- ]teacher conference|back to school|field trip|field day|trimester|"
     r"school bus|bus route|bus stop|bus \d{1,3}|tryouts|in PE|PE class|at recess|"
     r"(?:in|from|to|for) my (?:class|classes|classroom|period)|in class|"
+    r"(?:her|his|their) (?:(?:PE|math|science|English|history|art|music|band|homeroom|"
+    r"reading|ELD|special ed|resource|\d(?:st|nd|rd|th) period) )?teachers?|"
     r"my (?:students|class|kids|runners|players|athletes|swimmers|team)|"
     r"salón de clases|aula|recreo|en (?:mi|la) clase|mis (?:alumnos|estudiantes)|autobús escolar|"
     r"lớp học|lop hoc|giờ ra chơi|gio ra choi|họp phụ huynh|hop phu huynh|trong lớp|trong lop)\b",

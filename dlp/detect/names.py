@@ -64,6 +64,11 @@ _NOT_NAMES = {
     "barrio", "plaza", "pharmacy", "hospital", "medical", "market", "store", "wildlife", "refuge",
     # forms and products: "Social Security Number", "IEP Writer Pro", "504 Tracker module"
     "social", "security", "pro", "plus", "suite", "software", "module", "tracker", "edition",
+    # shops, venues and agenda items: "Hong Phat Supermarket", "Expulsion Matters"
+    "supermarket", "supermercado", "aquarium", "museum", "zoo", "farmacia", "tienda",
+    "restaurant", "bakery", "grill", "cafe", "café", "express", "matters", "expulsion",
+    "dismissal", "corner", "counseling", "bilingüe", "bilingue", "instrucción", "instruccion",
+    "exhibit", "appendix", "our", "your", "their", "uniformes", "recursos", "humanos",
     # events: "Report Card Night", "Book Fair"
     "night", "fair", "festival", "carnival", "gala", "concert", "showcase", "expo",
     "united", "nations", "states", "kingdom", "republic", "union", "federal",
@@ -88,7 +93,8 @@ _NOT_NAMES = {
 _PRODUCT_AFTER = re.compile(
     r"[ \t]+(?:(?i:plans?|PPO|HMO|EPO|network|coverage|card|fund|app)|Youth|Line|Hotline|"
     r"Helpline|Crisis|Clinic|Shelter|Pantry|Outreach|Coalition|Alliance|Institute|Society|"
-    r"Ministries|Health|Services|Foundation|Project|Partners)\b"
+    r"Ministries|Health|Services|Foundation|Project|Partners|Supermarket|Market|Pharmacy|"
+    r"Aquarium|Museum|Zoo|Restaurant|Bakery|Grill|Cafe|Café|Express|Plaza|Store|Corner)\b"
 )
 # Letters only Vietnamese writes: a run with them is a Vietnamese name only family name first
 _VIETNAMESE_LETTERS = re.compile("[đĐơƠưƯăĂạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
@@ -103,6 +109,8 @@ _VIETNAMESE_WORDS = {
     "cua", "va", "cac", "duoc", "khong", "nhung", "trong", "voi", "cho", "nay", "se", "da",
     "hoc", "sinh", "phu", "huynh", "ngay", "lop", "truong", "kinh", "gui", "em", "chau",
     "xin", "cam", "thi", "lich", "nghi", "thong", "bao", "gia", "dinh", "mot", "hai", "ba",
+    "hoi", "thao", "ve", "tieng", "viet", "bang", "moi", "quy", "vi", "buoi", "luc", "gio",
+    "sang", "tai", "noi", "dung", "cach", "ho", "so", "hop", "con", "toi", "chung",
 }  # fmt: skip
 
 
@@ -183,11 +191,12 @@ def _unaccented_vietnamese(text: str) -> bool:
     if len(_VIETNAMESE_LETTERS.findall(text)) >= 8:
         return True
     words = set(re.findall(r"[a-z]+", text.lower()))
-    return len(words & _VIETNAMESE_WORDS) >= 6
+    common = len(words & _VIETNAMESE_WORDS)
+    return common >= 6 or (common >= 3 and common * 3 >= len(words))  # a subject line
 
 
 def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -309,10 +318,16 @@ _LAST_FIRST_LINE = regex.compile(
 )
 
 
+# "NGUYEN, KEVIN (ID 318842, grade 10)": a form's capitals, anywhere in a line
+_CAPS_LAST_FIRST = regex.compile(
+    r"(?<![\w,])([A-Z]{2,}(?:[ -][A-Z]{2,})?),[ \t]+([A-Z]{2,})(?![\w])"
+)
+
+
 def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
     given = _given()
     surnames = _surnames()
-    for m in _LAST_FIRST_LINE.finditer(text):
+    for m in [*_LAST_FIRST_LINE.finditer(text), *_CAPS_LAST_FIRST.finditer(text)]:
         family = _fold(m.group(1).split()[0]).split("-")[0]
         if _fold(m.group(2)) in given and family in surnames and family not in _NOT_NAMES:
             yield m.start(1), m.end(2)

@@ -220,3 +220,84 @@ def test_places_festivals_firms_forms_and_products_are_not_people(scan: Scan) ->
     for body in bodies:
         result = scan(body, to="community-list@googlegroups.com")
         assert result.categories == [], (body, result.classification.notes)
+
+
+def test_suspension_codes_count_in_capitals_with_days_only(scan: Scan) -> None:
+    body = (
+        "Officer Ames,\n\nPeralta, Diego - ISS 2 days (vape)\n\nPlease keep him off campus.\n\n"
+        "--\nRuth Sosa\nAttendance & Discipline Clerk, Westpark High School\n"
+    )
+    result = scan(body, to="rames@cityofwestpark.gov", subject="this week")
+    assert "student_record" in result.categories, result.classification.notes
+    tech = scan(
+        "The oss driver (2.4.18) still crackles for Eric Lindqvist after 3 days; the oss "
+        "mixer needs the patch. Room 12 lab, fall semester.",
+        to="dev-list@lists.example.org",
+    )
+    assert tech.categories == [], tech.classification.notes
+
+
+def test_a_mark_written_as_a_percentage_beside_a_class_period(scan: Scan) -> None:
+    body = (
+        "note to self:\n\np3 - retake for Marisol Quintero (out sick, 48% on the first try)\n"
+        "p5 - Tobias Fenwick's grade is currently 57%, call home\n"
+    )
+    result = scan(body, to="me.personal@gmail.com", subject="weekend grading")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_letter_greeting_the_parent_by_title_alone_names_their_child(scan: Scan) -> None:
+    body = (
+        "Sra. Villalobos,\n\nLe aviso que Emiliano Ruiz Villalobos vino a la enfermería hoy con "
+        "dificultad para respirar; le dimos su albuterol según su plan de asma.\n\n"
+        "Enfermería escolar\n"
+    )
+    result = scan(body, to="villalobos.casa@hotmail.com", subject="enfermería")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_teacher_of_theirs_makes_mail_about_a_person_school_mail(scan: Scan) -> None:
+    body = (
+        "Dr. Okafor,\n\nBefore Priya Raman's appointment Thursday: her PE teacher saw new "
+        "cuts on her arm this week, and she stopped taking the fluoxetine.\n\n"
+        "Lena Ortiz, counselor\n"
+    )
+    result = scan(body, to="dr.okafor@private-practice.example", subject="update")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_letter_to_an_address_without_a_display_name_is_about_its_reader(
+    scan: Scan,
+) -> None:
+    body = (
+        "Nati,\n\nRecursos Humanos aprobó tu permiso médico del 2 de diciembre al 20 de enero. "
+        "Tu sueldo sigue con el banco de días de enfermedad.\n\nDirector\n"
+    )
+    result = scan(body, to="nati.cardenas.77@gmail.com", subject="Tu permiso")
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_signature_without_diacritics_is_the_author_with_them(scan: Scan) -> None:
+    body = (
+        "Kinh gui quy phu huynh,\n\nHoi thao ve IEP va ke hoach 504 cho phu huynh hoc sinh "
+        "vao thu Bay luc 10 gio sang.\n\nDo Minh Chau, tro giang Giao duc Dac biet\n"
+    )
+    sender = "Đỗ Minh Châu <mchau@westpark.k12.ca.us>"
+    result = scan(body, to="families@lists.example.org", sender=sender, subject="Hoi thao IEP")
+    assert result.categories == [], result.classification.notes
+
+
+def test_shops_venues_agenda_items_and_job_titles_are_not_people(scan: Scan) -> None:
+    bodies = [
+        "Report Card Night is Thursday; Saigon Phat Supermarket and the Transcript Cafe "
+        "sponsor the book fair. Bring your prescription card to the Walgreens clinic.",
+        "Hola Sra. Ruiz, los uniformes se venden en Uniformes La Estrella, al lado de la "
+        "Farmacia Prescripciones Lupita. La boleta de calificaciones sale el viernes.",
+        "Closed session: Student Expulsion Matters - 2 cases (Ed. Code 48918); Public "
+        "Employee Discipline/Dismissal.",
+        "Dear Room 4 families, the permission slip for the Monterey Bay Aquarium trip is "
+        "attached. If your child needs medication on the trip, talk to the nurse.",
+    ]
+    for body in bodies:
+        result = scan(body, to="community-list@googlegroups.com")
+        assert result.categories == [], (body, result.classification.notes)
