@@ -31,6 +31,7 @@ _ORG_WORDS = {
     "county", "department", "office", "center", "centre", "room", "grade", "usd", "unified",
     "board", "committee", "team", "club", "association", "foundation", "inc", "llc",
     "street", "avenue", "road", "drive", "lane", "way", "hall", "library", "cafe", "services",
+    "ave", "blvd", "rd", "hwy", "pkwy", "ln",
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
     # clubs, publications and services: "Mock Trial", "Mariner Messenger", "Access Line"
     "trial", "newsletter", "messenger", "gazette", "bulletin", "news", "times", "line",
@@ -49,6 +50,9 @@ _HONORIFICS = {
 _VENUE_BEFORE = re.compile(
     r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
     r"Uniformes|Librería|Libreria|Clínica|Clinica)[ \t]+$"
+)
+_WEEKDAY = re.compile(
+    r"(?i:thứ|thu)[ \t]+(?i:hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay)|(?i:chủ|chu)[ \t]+(?i:nhật|nhat)"
 )
 _FESTIVAL_BEFORE = re.compile(r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de)[ \t]+$")
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
@@ -231,7 +235,7 @@ _SALUTATION = re.compile(
     r"^\s*(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]|buen[oa]s? (?:tardes|días|dias))"
     r"[ \t,]+(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)"
     # or the title and surname alone on the first line of a letter: "Sra. Ramírez,"
-    r"|^\s*(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)[ \t]*,[ \t]*$",
+    r"|^\s*(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)[ \t]*[,:][ \t]*$",
     re.I | re.M,
 )
 
@@ -398,6 +402,8 @@ def find_mentions(
             continue
         if not rostered and not vietnamese_order(surface.split()):
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
+        if not rostered and _WEEKDAY.fullmatch(surface):
+            continue  # "Thu Sau" is Thứ Sáu, Friday
         if not rostered and _FESTIVAL_BEFORE.search(text, max(0, start - 12), start):
             continue  # "Tết Trung Thu": a festival, not a person
         if not rostered and text[max(0, start - 2) : start] == "& ":

@@ -301,3 +301,34 @@ def test_shops_venues_agenda_items_and_job_titles_are_not_people(scan: Scan) -> 
     for body in bodies:
         result = scan(body, to="community-list@googlegroups.com")
         assert result.categories == [], (body, result.classification.notes)
+
+
+def test_a_report_of_percentages_with_letter_grades_is_a_record(scan: Scan) -> None:
+    body = (
+        "Sra. Benavides:\n\nLe comparto las calificaciones de Julián Benavides:\n"
+        "  Matemáticas: 61% (D-)\n  Ciencias: 73% (C)\n\nProfa. Inés Duarte\n"
+    )
+    result = scan(body, to="mbenavides@hotmail.com", subject="Calificaciones")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_grade_abbreviated_after_a_school_code_presents_a_student(scan: Scan) -> None:
+    body = (
+        "Referral: Connor Vail (WHS gr 9, ID 512204) - diagnosed anxiety, 14 absences.\n\n"
+        "Dana Roos, LCSW\n"
+    )
+    result = scan(body, to="intake@youth-services.example", subject="referral")
+    assert _mention_roles(result).get("connor vail") == "student"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_weekdays_and_streets_are_not_people(scan: Scan) -> None:
+    bodies = [
+        "Kinh gui quy phu huynh,\n\nChuc mung em Khoa va em Vy! Thu Sau nay cac em se mang "
+        "phieu diem ve nha.\n",
+        "Report cards are in Family Access on the 24th. Walgreens on DeKalb Ave gives free "
+        "flu shots; bring your child's prescription card.",
+    ]
+    for body in bodies:
+        result = scan(body, to="families@lists.example.org")
+        assert result.categories == [], (body, result.classification.notes)
