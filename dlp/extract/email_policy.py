@@ -18,7 +18,7 @@ from email.policy import EmailPolicy
 from functools import lru_cache
 from typing import Any
 
-CACHED_VALUE_CHARS = 2_000  # longer values (rare, often hostile) are parsed each time
+CACHED_VALUE_CHARS = 300  # longer values (address lists, hostile ones) are parsed each time
 CACHED_HEADERS = 128  # hits level off here on real mail; each entry is a parse tree (~10 KB)
 
 
