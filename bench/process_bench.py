@@ -1,7 +1,7 @@
 """Whole-process benchmark: `dlp scan` on .eml files as a user runs it, against stock Presidio.
 
     .venv/bin/python bench/process_bench.py [--per-folder 200] [--copies 4] [--jobs 1,2]
-                                            [--labelled blindB]
+                                            [--labelled blindB] [--baseline /tmp/base]
 
 In one run, on the same messages:
 
@@ -12,7 +12,10 @@ In one run, on the same messages:
   spaCy model, on each message's text extracted beforehand with the stdlib
   `email` package (its analysis time alone, also pinned to core 0);
 - the floor: stdlib `email` parse plus one combined regex over the text;
-- `dlp scan --jobs N` for N from 1 to the core count (unpinned, wall time).
+- `dlp scan --jobs N` for N from 1 to the core count (unpinned, wall time);
+- with `--baseline TREE` (an older source tree, e.g. from `git archive`), that
+  tree's `dlp scan` as well, in the same run on the same messages, beside the
+  same stock Presidio and floor figures.
 
 Inputs: the first N messages of each folder of ../shared/corpus/benign (real
 mail) and a labelled set (`--labelled`, holdout3 by default) copied several times;
@@ -59,11 +62,11 @@ class Run:
     stdout: str
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+def timed(cmd: list[str], env: dict[str, str] | None = None, tree: Path = ROOT) -> Run:
     """Run to completion; CPU and peak RSS from wait4, so they are this command's alone."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=tree, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -141,34 +144,44 @@ def dlp_cmd(files: list[Path], extra: list[str], jobs: int) -> list[str]:
             *map(str, files)]  # fmt: skip
 
 
-def compare(name: str, files: list[Path], extra: list[str], work: Path) -> dict[str, float]:
-    """dlp whole-process vs stock Presidio analysis vs the floor, all on core 0."""
+def dlp_run(files: list[Path], extra: list[str], tree: Path = ROOT) -> Run:
+    """`dlp scan --jobs 1` of a source tree, pinned to core 0."""
+    env = {**os.environ, **ONE_THREAD}
+    if tree != ROOT:
+        env["PYTHONPATH"] = str(tree)
+    run = timed(PIN + dlp_cmd(files, extra, 1), env, tree)
+    if run.status != 0 or len(run.stdout.splitlines()) != len(files):
+        raise SystemExit(f"dlp scan in {tree} failed (exit {run.status})")
+    return run
+
+
+def compare(
+    name: str, files: list[Path], extra: list[str], work: Path, baseline: Path | None = None
+) -> None:
+    """dlp whole-process (and the baseline tree's) vs stock Presidio vs the floor, on core 0."""
     env = {**os.environ, **ONE_THREAD}
     texts = work / "texts.json"
     texts.write_text(json.dumps([message_text(p.read_bytes()) for p in files]))
     listing = work / "files.txt"
     listing.write_text("\n".join(map(str, files)))
     me = [sys.executable, __file__]
-    dlp = timed(PIN + dlp_cmd(files, extra, 1), env)
+    runs = [(f"{name}, before", dlp_run(files, extra, baseline))] if baseline else []
+    runs.append((name, dlp_run(files, extra)))
     stock = timed([*PIN, *me, "--stock-worker", str(texts)], env)
     floor = timed([*PIN, *me, "--floor-worker", str(listing)], env)
-    if dlp.status != 0 or len(dlp.stdout.splitlines()) != len(files) or stock.status != 0:
-        raise SystemExit(f"{name}: a run failed (dlp exit {dlp.status}, stock {stock.status})")
+    if stock.status != 0:
+        raise SystemExit(f"{name}: stock Presidio failed (exit {stock.status})")
     n = len(files)
-    stock_cpu = json.loads(stock.stdout)["analysis_cpu"]
-    row = {
-        "dlp": n / dlp.cpu, "dlp_wall": n / dlp.wall, "dlp_rss": dlp.rss_mb,
-        "stock": n / stock_cpu, "stock_whole": n / stock.cpu, "stock_rss": stock.rss_mb,
-        "floor": n / json.loads(floor.stdout)["cpu"],
-    }  # fmt: skip
-    print(
-        f"| {name} | {row['dlp']:.1f} ({row['dlp_wall']:.1f} wall) | {row['stock']:.1f} "
-        f"({row['stock_whole']:.1f} whole process) | **{row['dlp'] / row['stock']:.1f}x** | "
-        f"{row['floor']:.0f} | {row['floor'] / row['dlp']:.0f}x | "
-        f"{row['dlp_rss']:.0f} / {row['stock_rss']:.0f} |",
-        flush=True,
-    )
-    return row
+    rate = n / json.loads(stock.stdout)["analysis_cpu"]
+    floor_rate = n / json.loads(floor.stdout)["cpu"]
+    for label, dlp in runs:
+        print(
+            f"| {label} | {n / dlp.cpu:.1f} ({n / dlp.wall:.1f} wall) | {rate:.1f} "
+            f"({n / stock.cpu:.1f} whole process) | **{n / dlp.cpu / rate:.1f}x** | "
+            f"{floor_rate:.0f} | {floor_rate / (n / dlp.cpu):.0f}x | "
+            f"{dlp.rss_mb:.0f} / {stock.rss_mb:.0f} |",
+            flush=True,
+        )
 
 
 def scaling(files: list[Path], extra: list[str], jobs: list[int]) -> None:
@@ -187,6 +200,7 @@ def main() -> None:
     parser.add_argument("--labelled", default="holdout3", help="set under tests/fixtures/mail")
     cores = len(os.sched_getaffinity(0))
     parser.add_argument("--jobs", default=",".join(map(str, range(1, cores + 1))))
+    parser.add_argument("--baseline", type=Path, help="an older source tree to run beside this")
     parser.add_argument("--stock-worker", help=argparse.SUPPRESS)
     parser.add_argument("--floor-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,7 +218,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for name, (files, extra) in sets.items():
-            compare(name, files, extra, Path(tmp))
+            compare(name, files, extra, Path(tmp), args.baseline and args.baseline.resolve())
     files, extra = next(iter(sets.values()))
     print(f"\n`dlp scan --jobs N` on the first set ({len(files)} messages), wall time:\n")
     print("| jobs | msg/s | vs 1 job | peak RSS MB per worker |\n|---|---|---|---|")

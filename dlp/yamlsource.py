@@ -71,10 +71,27 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     return text
 
 
+# libyaml (C) when PyYAML was built with it: the pure-Python parser was a tenth of a
+# scan's start-up (the shipped patterns and the config are read at every start)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(text: str, loader_class: type[Any]) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data built from it, in one parse."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str) -> YamlDoc:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        try:
+            node, data = _read(text, _FAST_LOADER)
+        except yaml.YAMLError:  # the pure-Python parser words the error the way users see it
+            node, data = _read(text, yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None

@@ -219,7 +219,7 @@ class Detector:
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
         gates = context_gates(patterns, settings.detection.min_score)
         self._gates = {e: Gate(g) for e, g in gates.items()}
-        empty_doc = spacy.blank("en").make_doc("")
+        empty_doc = engine.nlp_engine.nlp["en"].make_doc("")  # type: ignore[attr-defined]
         self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
     @classmethod

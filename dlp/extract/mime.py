@@ -1,18 +1,18 @@
 """Bytes → every readable piece of a message: subject, bodies, attachments.
 
-Parsing uses the standard `email` package (`policy.default`).  Where a mail
-client would read a broken or ambiguous message differently, `lenient/`
-writes out each client reading and the same walk scans those too (the rules
-are listed in `lenient/rules.py`); what cannot be parsed becomes `Unscannable`
-with the reason, never an exception.  Encrypted content (S/MIME enveloped-data,
-PGP/MIME, inline PGP) is detected here; signed messages are walked as ordinary
-mail (opaque S/MIME signed-data unwrapped) and their signatures skipped.
+Parsing uses the standard `email` package (`policy.default`, its header
+parsing cached: `email_policy.py`).  Where a mail client would read a broken
+or ambiguous message differently, `lenient/` writes out each client reading
+and the same walk scans those too (the rules are listed in `lenient/rules.py`);
+what cannot be parsed becomes `Unscannable` with the reason, never an exception.
+Encrypted content (S/MIME enveloped-data, PGP/MIME, inline PGP) is detected
+here; signed messages are walked as ordinary mail (opaque S/MIME signed-data
+unwrapped) and their signatures skipped.
 """
 
 from __future__ import annotations
 
 import email
-import email.policy
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
@@ -21,6 +21,7 @@ from email.utils import collapse_rfc2231_value, getaddresses
 from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
 from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
 from dlp.extract.decode import decode_text, decodes_to_binary
+from dlp.extract.email_policy import POLICY
 from dlp.extract.formats.html import html_to_text
 from dlp.extract.lenient import transfer
 from dlp.extract.lenient.headers import split_entity
@@ -46,7 +47,7 @@ _SIGNATURE_TYPES = (
 
 
 def parse(raw: bytes) -> EmailMessage:
-    msg = email.message_from_bytes(raw, _class=EmailMessage, policy=email.policy.default)
+    msg = email.message_from_bytes(raw, _class=EmailMessage, policy=POLICY)
     assert isinstance(msg, EmailMessage)
     return msg
 

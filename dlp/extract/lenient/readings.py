@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import email
-import email.policy
 import hashlib
 import re
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import quote
 
+from dlp.extract.email_policy import POLICY
 from dlp.extract.lenient import transfer
 from dlp.extract.lenient.headers import (
     Field,
@@ -66,7 +66,7 @@ def readings(raw: bytes) -> Readings:
 
 def _strict(head: bytes) -> Message:
     """The standard parser's view of one header block."""
-    return email.message_from_bytes(head, policy=email.policy.default)
+    return email.message_from_bytes(head, policy=POLICY)
 
 
 class _Builder:
@@ -184,7 +184,7 @@ class _Builder:
             self.notes.append(Unscannable(where, f"{cte} content does not decode ({exc})"))
             return body
         if cte not in transfer.IDENTITY and not self.differs:
-            whole = email.message_from_bytes(raw, policy=email.policy.default)
+            whole = email.message_from_bytes(raw, policy=POLICY)
             if not whole.is_multipart() and whole.get_payload(decode=True) != data:
                 self.differs = True
         return data
