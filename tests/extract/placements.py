@@ -630,6 +630,19 @@ def doc_with_embedded_file(inner: bytes, name: str) -> bytes:
     return cfb.build(source)
 
 
+def doc_with_embedded_worksheet() -> bytes:
+    """A Word 97 file with the fixture roster embedded as a worksheet (an MBD storage)."""
+    import olefile
+
+    from . import cfb
+    from .make import FIXTURES, doc
+
+    workbook = olefile.OleFileIO(str(FIXTURES / "roster.xls")).openstream("Workbook").read()
+    source = cfb_streams(doc("Roster attached below."))
+    source["ObjectPool/_1700000002/Workbook"] = workbook
+    return cfb.build(source)
+
+
 def cfb_streams(data: bytes) -> dict[str, bytes]:
     import olefile
 

@@ -94,6 +94,12 @@ def test_file_packaged_in_a_legacy_word_document_is_read() -> None:
     assert "Student ID: 1234567" in out.text
 
 
+def test_worksheet_embedded_in_a_legacy_word_document_is_read() -> None:
+    out = run(placements.doc_with_embedded_worksheet(), "notes.doc")
+    assert "1234567" in out.text, out.text
+    assert not out.unscannable
+
+
 def test_slide_text_inside_alternate_content_is_read() -> None:
     out = run(placements.pptx_alternate_content(), "deck.pptx")
     assert_record(out.text)

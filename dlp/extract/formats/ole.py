@@ -133,16 +133,21 @@ def _native(data: bytes) -> tuple[str, bytes]:
     return "embedded.bin", data[4:]
 
 
-def _embedded_workbook(stream: bytes, where: str) -> Iterator[Item]:
-    """An embedded chart's text is read; embedded cells are not (xlrd needs a whole file)."""
+def _embedded_workbook(stream: bytes, where: str, ctx: Context) -> Iterator[Item]:
+    """An embedded worksheet's cells (xlrd reads a bare BIFF stream) and its chart text."""
     text = biff_text(stream)
     if text:
         yield TextChunk(where, text)
     if has_worksheet(stream):
-        yield Unscannable(where, "spreadsheet embedded in a legacy document (cells not readable)")
+        from dlp.extract.formats.excel import read_xls  # loads xlrd: only when needed
+
+        try:
+            yield from read_xls(Blob(where, stream, "embedded.xls"), ctx)
+        except UnscannableError as exc:
+            yield Unscannable(where, f"spreadsheet embedded in a legacy document: {exc}")
 
 
-def embedded_objects(ole: olefile.OleFileIO, where: str) -> Iterator[Item]:
+def embedded_objects(ole: olefile.OleFileIO, where: str, ctx: Context) -> Iterator[Item]:
     """Objects embedded in a legacy document (ObjectPool, MBD storages): members."""
     for entry in ole.listdir(streams=True, storages=False):
         if len(entry) < 2:
@@ -153,7 +158,7 @@ def embedded_objects(ole: olefile.OleFileIO, where: str) -> Iterator[Item]:
             name, data = _native(ole.openstream(entry).read())
             yield Blob(f"{label}/{name}", data, name)
         elif stream in ("workbook", "book"):
-            yield from _embedded_workbook(ole.openstream(entry).read(), label)
+            yield from _embedded_workbook(ole.openstream(entry).read(), label, ctx)
         elif stream in ("contents", "package"):
             yield Blob(f"{label}/{entry[-1]}", ole.openstream(entry).read(), "")
         elif stream in ("worddocument", "powerpoint document"):
@@ -241,7 +246,7 @@ class OleExtractor:
                 yield from read_msg(blob, ole, ctx)
             else:
                 yield NotInspected(blob.where, "OLE container of an unknown kind")
-            yield from embedded_objects(ole, blob.where)
+            yield from embedded_objects(ole, blob.where, ctx)
         finally:
             ole.close()
 
