@@ -189,7 +189,7 @@ def _titles_another(between: str) -> bool:
     )
 
 
-_POSSESSED = re.compile(r"\b(?i:her|his|their|my|your|our)[ \t]+(?:[\w-]+[ \t]+){0,2}$")
+_POSSESSED = re.compile(r"\b(?i:her|his|their)[ \t]+(?:[\w-]+[ \t]+){0,2}$")
 
 
 def _addresses_another(text: str, f: Finding, start: int) -> bool:
