@@ -172,11 +172,11 @@ def test_third_blind_set_keeps_its_tuned_figures() -> None:
     """A third outside author's set (tests/fixtures/mail/blindC, Lakeshore Unified). At first
     sight: 0.939 sensitive recall, 0.839 student_record recall, 0.905 staff_record recall,
     0.061 false blocks (6/98), Vietnamese 0.905 accurate. Tuned on since (a seen set), it
-    reaches 64/66 sensitive recall, 0.875 student_record, 0.905 staff_record, no false
-    blocks, every language >= 0.98; the two misses are students named only in lower case."""
+    reaches 66/66 sensitive recall, 0.911 student_record, 0.905 staff_record, no false
+    blocks, every language 1.0."""
     figures = _figures(FIXTURES / "blindC")
-    assert figures["sensitive_recall"] >= 0.96, figures
-    assert figures["student_record_recall"] >= 0.87, figures
+    assert figures["sensitive_recall"] >= 0.97, figures
+    assert figures["student_record_recall"] >= 0.90, figures
     assert figures["staff_record_recall"] >= 0.90, figures
     assert figures["false_blocks"] <= 0.02, figures
     assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
@@ -196,14 +196,29 @@ def test_fourth_blind_set_keeps_its_tuned_figures() -> None:
     assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
 
 
-def test_untuned_fifth_blind_set_keeps_its_first_sight_figures() -> None:
-    """A fifth outside author's set (tests/fixtures/mail/blindE, Pinecrest Consolidated),
-    scored at first sight on code tuned on the four sets above and never tuned on: 0.894
-    sensitive recall (59/66), 0.863 student_record recall, 0.023 false blocks (2/88),
-    Vietnamese 0.840 accurate. A change that loses ground on mail nobody tuned for fails
-    here; once this set is tuned on, hold it to the kept-set figures instead."""
-    figures = _figures(FIXTURES / "blindE")
-    assert figures["sensitive_recall"] >= 0.89, figures
-    assert figures["student_record_recall"] >= 0.86, figures
-    assert figures["false_blocks"] <= 0.025, figures
-    assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.84, figures
+# Sets by outside authors, each scored at first sight on the code tuned on the sets before
+# it, then tuned on (seen); floors just under the tuned figures.  First sight (accuracy,
+# sensitive recall, false blocks, weakest language):
+#   E Pinecrest (OR)         0.942  0.894  0.023  vi 0.840
+#   F Resaca del Sol (TX)    0.940  0.932  0.056  en 0.925
+#   G Rio Sereno (CA)        0.923  0.917  0.074  es 0.903
+#   H Kishwaukee Valley (IL) 0.945  0.915  0.041  vi 0.885
+KEPT_FLOORS = {
+    #        sensitive, student_record, staff_record recall, false blocks
+    "blindE": (0.97, 0.95, 0.90, 0.02),
+    "blindF": (0.97, 0.93, 0.90, 0.02),
+    "blindG": (0.97, 0.95, 0.90, 0.02),
+    "blindH": (0.97, 0.91, 0.80, 0.02),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEPT_FLOORS))
+def test_later_blind_sets_keep_their_tuned_figures(name: str) -> None:
+    """Each language stays >= 0.90 accurate and recall and false blocks hold their floors."""
+    sensitive, student, staff, false_blocks = KEPT_FLOORS[name]
+    figures = _figures(FIXTURES / name)
+    assert figures["sensitive_recall"] >= sensitive, figures
+    assert figures["student_record_recall"] >= student, figures
+    assert figures["staff_record_recall"] >= staff, figures
+    assert figures["false_blocks"] <= false_blocks, figures
+    assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
