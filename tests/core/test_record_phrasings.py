@@ -239,8 +239,8 @@ def test_suspension_codes_count_in_capitals_with_days_only(scan: Scan) -> None:
 
 def test_a_mark_written_as_a_percentage_beside_a_class_period(scan: Scan) -> None:
     body = (
-        "note to self:\n\np3 - retake for Marisol Quintero (out sick, 48% on the first try)\n"
-        "p5 - Tobias Fenwick's grade is currently 57%, call home\n"
+        "note to self:\n\np3 - Marisol Quintero 48% on the first try\n"
+        "p5 - Tobias Fenwick, whose grade is currently 57%\n"
     )
     result = scan(body, to="me.personal@gmail.com", subject="weekend grading")
     assert "student_record" in result.categories, result.classification.notes
@@ -270,7 +270,7 @@ def test_a_letter_to_an_address_without_a_display_name_is_about_its_reader(
     scan: Scan,
 ) -> None:
     body = (
-        "Nati,\n\nRecursos Humanos aprobó tu permiso médico del 2 de diciembre al 20 de enero. "
+        "Nati,\n\nAprobamos tu permiso médico del 2 de diciembre al 20 de enero. "
         "Tu sueldo sigue con el banco de días de enfermedad.\n\nDirector\n"
     )
     result = scan(body, to="nati.cardenas.77@gmail.com", subject="Tu permiso")
@@ -313,10 +313,7 @@ def test_a_report_of_percentages_with_letter_grades_is_a_record(scan: Scan) -> N
 
 
 def test_a_grade_abbreviated_after_a_school_code_presents_a_student(scan: Scan) -> None:
-    body = (
-        "Referral: Connor Vail (WHS gr 9, ID 512204) - diagnosed anxiety, 14 absences.\n\n"
-        "Dana Roos, LCSW\n"
-    )
+    body = "Referral: Connor Vail (WHS gr 9) - diagnosed anxiety, 14 absences.\n\nDana Roos, LCSW\n"
     result = scan(body, to="intake@youth-services.example", subject="referral")
     assert _mention_roles(result).get("connor vail") == "student"
     assert "student_record" in result.categories, result.classification.notes
