@@ -192,12 +192,15 @@ def _titles_another(between: str) -> bool:
 _POSSESSED = re.compile(r"\b(?i:her|his|their)[ \t]+(?:[\w-]+[ \t]+){0,2}$")
 
 
+def _possessed(text: str, f: Finding) -> bool:
+    """'her PE teacher': the title of someone the sentence only mentions."""
+    return bool(_POSSESSED.search(text, max(0, f.start - 40), f.start))
+
+
 def _addresses_another(text: str, f: Finding, start: int) -> bool:
-    """'Coach Dre, Addison Hale ...': a title before someone else addressed by name; 'her PE
-    teacher': the title of someone the sentence only mentions."""
-    if _POSSESSED.search(text, max(0, f.start - 40), f.start):
-        return True
-    return f.end <= start and bool(_VOCATIVE.match(text[f.end : start]))
+    """'Coach Dre, Addison Hale ...': a title before someone else addressed by name, or a
+    third person's title."""
+    return _possessed(text, f) or (f.end <= start and bool(_VOCATIVE.match(text[f.end : start])))
 
 
 def _owned_by(text: str, f: Finding, chunk: int, end: int) -> bool:
@@ -298,11 +301,7 @@ def _role(
     titling = [
         f
         for f in findings
-        if f.chunk != chunk
-        or (
-            _titles(text, f, start, end)
-            and not _POSSESSED.search(text, max(0, f.start - 40), f.start)
-        )
+        if f.chunk != chunk or (_titles(text, f, start, end) and not _possessed(text, f))
     ]
     staff_on_line = _nearest(titling, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
@@ -402,14 +401,8 @@ def find_mentions(
             continue
         if not rostered and not vietnamese_order(surface.split()):
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
-        if not rostered and _WEEKDAY.fullmatch(surface):
-            continue  # "Thu Sau" is Thứ Sáu, Friday
-        if not rostered and _FESTIVAL_BEFORE.search(text, max(0, start - 12), start):
-            continue  # "Tết Trung Thu": a festival, not a person
-        if not rostered and text[max(0, start - 2) : start] == "& ":
-            continue  # "Barnes & Noble McAllen": a firm's name
-        if not rostered and _VENUE_BEFORE.search(text, max(0, start - 16), start):
-            continue  # "Farmacia Prescripciones Guadalupe": a shop named after someone
+        if not rostered and _names_a_day_or_business(text, start, surface):
+            continue
         if not rostered and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
@@ -432,6 +425,18 @@ def find_mentions(
             role, why = "place", "part of a street address"
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+def _names_a_day_or_business(text: str, start: int, surface: str) -> bool:
+    """'Thu Sau' (Thứ Sáu, Friday), 'Tết Trung Thu', 'Barnes & Noble McAllen', 'Farmacia
+    Prescripciones Guadalupe': capitalised words that read as a name but name a day, a
+    festival, a firm or a shop."""
+    return bool(
+        _WEEKDAY.fullmatch(surface)
+        or _FESTIVAL_BEFORE.search(text, max(0, start - 12), start)
+        or text[max(0, start - 2) : start] == "& "
+        or _VENUE_BEFORE.search(text, max(0, start - 16), start)
+    )
 
 
 def _is_author(key: str, authors: set[str]) -> bool:

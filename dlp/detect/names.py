@@ -185,7 +185,7 @@ def vietnamese_order(words: list[str]) -> bool:
     return _fold(words[0]).replace("đ", "d") in VIETNAMESE_FAMILY
 
 
-def _unaccented_vietnamese(text: str) -> bool:
+def _vietnamese_prose(text: str) -> bool:
     """Vietnamese prose, typed with or without diacritics: its lower-case words are not names
     ("theo toa" is "by prescription")."""
     if len(_VIETNAMESE_LETTERS.findall(text)) >= 8:
@@ -338,7 +338,7 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
     hurried mail and capitals-only forms write them, where the tagger sees no proper noun."""
     given = _given()
     surnames = _surnames()
-    vietnamese = _unaccented_vietnamese(text)
+    vietnamese = _vietnamese_prose(text)
     family = {m.group(1).lower() for m in _FAMILY_ADDRESSED.finditer(text)}
     for rx in (_LOWER_RUN, _CAPS_RUN):
         if vietnamese and rx is _LOWER_RUN:
