@@ -112,12 +112,14 @@ def _school_life_student(
 ) -> tuple[int, ...]:
     """A person with no role word, in a message about school life, with student information."""
     unknown = any(m.role == "unknown" and not m.is_author for m in mentions)
-    if not unknown or not ev.indices(TIED_STUDENT):
+    if not unknown or not ev.indices(TIED_STUDENT | HOME_CONTACT):
         return ()  # most mail: nobody to weigh, so the whole message is not read again
     signals = school_signals(extraction, ev.findings, author_names, addressee_names)
     if not about_school_life(signals):
         return ()
-    found = school_life_student(extraction, ev.findings, mentions, ev.indices(TIED_STUDENT))
+    # in mail about school life a named person's home phone or address is a family's
+    tied = ev.indices(TIED_STUDENT | HOME_CONTACT)
+    found = school_life_student(extraction, ev.findings, mentions, tied)
     if found is None:
         return ()
     notes.append(f"the message is about school life: {describe(signals)}")
@@ -129,7 +131,11 @@ def _school_life_student(
 
 
 def _staff_record(
-    ev: _Evidence, mentions: list[Mention], extraction: Extraction, notes: list[str]
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    students: frozenset[str] = frozenset(),
 ) -> tuple[int, ...]:
     """An employee ID or a staff member's name with personnel information about them."""
     info = ev.indices(CONFIDENTIAL_STAFF)
@@ -155,7 +161,8 @@ def _staff_record(
         ]
         why = m.why or "near personnel terms"
         if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
-            if m.role == "unknown" and workplace:  # a home address given in HR mail
+            # a home address given in HR mail; not the home phone of the student found above
+            if m.role == "unknown" and workplace and m.key not in students:
                 wanted = wanted | HOME_CONTACT
                 why = f"in mail about staff ({workplace})"
             places = places_of(extraction, mentions, m.key)
@@ -249,7 +256,7 @@ def classify(
 ) -> Classification:
     ev = _Evidence(findings)
     notes: list[str] = []
-    mentions = find_mentions(extraction, findings, author_names)
+    mentions = find_mentions(extraction, findings, author_names, settings.district.name)
     evidence: dict[Category, tuple[int, ...]] = {}
 
     high = ev.indices({"high_risk_id"})
@@ -259,8 +266,9 @@ def classify(
     student = _student_record(ev, mentions, extraction, notes, author_names, addressee_names)
     if student:
         evidence[Category.STUDENT_RECORD] = student
+    student_keys = frozenset(m.key for m in mentions if student and m.finding == student[0])
     staff = (
-        _staff_record(ev, mentions, extraction, notes)
+        _staff_record(ev, mentions, extraction, notes, student_keys)
         or _personnel_letter(ev, extraction, notes, author_names, addressee_names)
         or _home_contacts(ev, mentions, extraction, notes, (author_names, addressee_names))
     )

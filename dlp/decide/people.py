@@ -38,6 +38,7 @@ _ORG_WORDS = {
     "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
 }  # fmt: skip
 CASED_NAMES = "proper_noun_names"
+LOWER_CASE_NAMES = {CASED_NAMES, "vi_person_name"}  # recognizers that vouch for lower case
 _INITIAL_AFTER = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ]\.(?!\w)")
 _ADDRESS_ROLES = {"street_address", "home_address"}
 _PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
@@ -49,12 +50,19 @@ _HONORIFICS = {
 }  # fmt: skip
 _VENUE_BEFORE = re.compile(
     r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
-    r"Uniformes|Librería|Libreria|Clínica|Clinica)[ \t]+$"
+    r"Uniformes|Librería|Libreria|Clínica|Clinica|"
+    # "Phòng Dinh Dưỡng" (the nutrition office), "Sở Y Tế", "Nhà thuốc Long Châu"
+    r"Phòng|Sở|Bệnh viện|Nhà thuốc|Công ty|Văn phòng)[ \t]+$"
 )
 _WEEKDAY = re.compile(
+    r"(?:MON|TUES?|WED|THU(?:RS?)?|FRI|SAT|SUN)[ \t]+\w+|"
     r"(?i:thứ|thu)[ \t]+(?i:hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay)|(?i:chủ|chu)[ \t]+(?i:nhật|nhat)"
 )
-_FESTIVAL_BEFORE = re.compile(r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de)[ \t]+$")
+_FESTIVAL_BEFORE = re.compile(
+    r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de|\bDía de|\bDia de|\bLễ|\bnghỉ lễ)[ \t]+$"
+)
+# holidays that read as two capitalised names: Thanksgiving in Spanish and in Vietnamese
+_HOLIDAY = re.compile(r"(?i:(?:de[ \t]+)?acci[oó]n de gracias|tạ ơn|ta on)")
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
 _SIGN_OFF = re.compile(
@@ -143,7 +151,11 @@ _CONTACT_BEFORE = re.compile(
     re.I,
 )
 # NER sometimes takes the verb in: "Email Janet Cole", "Contact Ana Reyes"
-_LEADING_VERB = re.compile(r"(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks)[ \t]+")
+# or a lower-case particle before the name: "de Brayan Ochoa Pineda"
+_LEADING_VERB = re.compile(
+    r"(?:(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks)[ \t]+|"
+    r"(?:de|del|a|la|el)[ \t]+(?=[A-ZÁÉÍÓÚÑ]))"
+)
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
 _POSSESSIVE = re.compile(r"^['’]s?\s+(?:\w+\s+)?$")  # "Colin Powell's son": a parent
 _POSSESSIVE_OWNER = re.compile(r"^(?:['’]s?)?[ \t]+(?:[\w-]+[ \t]+)?$")
@@ -161,13 +173,16 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
     in a sentence about the person ("... nurse sent her back") or a signature under it."""
     line_start, line_end = _line_bounds(text, start, end)
     if f.start < start:  # "Program Coordinator ... cardholder Gregory Abernathy"
-        return not _titles_another(text[f.end : start])
+        return not _titles_another(text, f, start)
     rest = (text[line_start:start] + " " + text[end:line_end]).strip(" \t>,.-|")
     alone = len(rest.split()) <= 1  # "Diana Sparks" or "Donna Pruitt, RN" on its own line
     return alone and f.start >= line_end  # a title line under a name standing alone
 
 
 # "Coach Dre, Addison Hale sustained ...": the title is Dre's, whom the sentence addresses
+# "... as the counselor. Jalen": a sentence ends (not an initial: "S. Thibodeaux")
+_SENTENCE_END = re.compile(r"(?:^|[a-z]{2})[.!?](?:[ \t]|$)")
+_OWN_NAME_AFTER = re.compile(r"[ \t]+[A-Z][\w'’-]+[ \t]*\n[ \t>]*\n")
 _VOCATIVE = re.compile(r"^[ \t]+[A-Z][\w'’-]*[ \t]*[,:;!][ \t]*$")
 
 
@@ -177,15 +192,65 @@ _PRESENTING = re.compile(
 )
 
 
-def _titles_another(between: str) -> bool:
-    """'Maestra Beatriz Soto wrote: ... Emilio Quintero': the title is another name's."""
-    if _VOCATIVE.match(between):
+def _titles_another(text: str, f: Finding, start: int) -> bool:
+    """'Maestra Beatriz Soto wrote: ... Emilio Quintero': the title is another name's.
+    So is one that ends a sentence ("... to you as the counselor. Jalen Pierre-Louis") or
+    addresses the reader ("> Coach, for this weekend's tournament: Marisa Quintanilla")."""
+    between = text[f.end : start]
+    if _VOCATIVE.match(between) or _SENTENCE_END.search(between):
         return True
+    if _OWN_NAME_AFTER.match(between):  # "To: Coach Villarreal\n\n> ... Marisa Quintanilla"
+        return True
+    line_start = text.rfind("\n", 0, f.start) + 1
+    if between.startswith(",") and not text[line_start : f.start].strip(" \t>"):
+        return len(between.split()) > 3  # a title opening its line, then a comma: vocative
     words = between.split()
     return (
         len(words) >= 3
         and between[:1] in " \t"
         and all(w[:1].isupper() and w.isalpha() for w in words[:2])
+    )
+
+
+# "Kaylee Brandt's dad", "la mamá de Santiago López", "mother of Ana Ruiz": somebody's child
+_PARENT_AFTER = re.compile(
+    r"['’]s?[ \t]+(?:(?:step|foster)-?)?(?:mom|mommy|mother|dad|daddy|father|parents?|"
+    r"guardians?|grandma|grandmother|grandpa|grandfather)\b",
+    re.I,
+)
+_PARENT_BEFORE = re.compile(
+    r"\b(?:(?:mom|mother|dad|father|parents?|guardians?|grandmother|grandma)[ \t]+of|"
+    r"(?:mamá|mama|papá|papa|madre|padre|padres|abuel[ao]|tutor[a]?|tutores|familia)[ \t]+de|"
+    r"(?:mẹ|bố|ba|phụ huynh|phu huynh)[ \t]+(?:của[ \t]+|cua[ \t]+)?(?:em|cháu|chau))[ \t]+$",
+    re.I,
+)
+# "Isabella Marchand (my room 22)", "diego salinas (3rd per)", "Sofía Reséndez (7th)": a
+# pupil placed in a class; a bare "(room 12)" may as well be a teacher's room
+_IN_CLASS_AFTER = re.compile(
+    r"[ \t]*\((?:(?:my|our|in my)[ \t]+(?:room|rm|class|homeroom|period|per|pd|hr|block)|"
+    r"\d{1,2}(?:st|nd|rd|th)(?:[ \t]+(?:per|period|pd|hr|hour|block|grade|gr))?[),]|"
+    r"\d{1,2}(?:\.?[º°o]|er|ro|do|to|vo|no|mo)(?:[ \t]+grado)?[),]|"
+    r"gr(?:ade)?\.?[ \t]*\d{1,2}\b|per(?:iod)?\.?[ \t]*\d\b|TK\)|K\))",
+    re.I,
+)
+# "4th hr": a class period, not human resources
+_CLASS_HOUR = re.compile(r"\d(?:st|nd|rd|th)[ \t]*$")
+
+
+def _someones_child(text: str, start: int, end: int) -> str:
+    """The words that make the named one somebody's child or a pupil in a class, if any."""
+    for m in (_PARENT_AFTER.match(text, end), _IN_CLASS_AFTER.match(text, end)):
+        if m:
+            return m.group().strip()
+    before = _PARENT_BEFORE.search(text[max(0, start - 30) : start])
+    return before.group().strip() if before else ""
+
+
+def _a_class_hour(text: str, f: Finding) -> bool:
+    return (
+        f.role == "staff_context"
+        and text[f.start : f.end].lower() == "hr"
+        and bool(_CLASS_HOUR.search(text, max(0, f.start - 6), f.start))
     )
 
 
@@ -262,11 +327,13 @@ def _child_of_addressee(text: str, start: int, end: int) -> bool:
     return not _HEADER_LINE.search(text[line_start:line_end])
 
 
-# "Managing Student Behavior", "Student Services": "student" describing a thing, not a person
+# "Managing Student Behavior", "Student Services", "Child Nutrition": "student" or "child"
+# describing a thing, not a person
 _STUDENT_ATTRIBUTE = re.compile(
-    r"(?i:students?)[ \t]+(?i:behaviou?r|achievement|growth|outcomes?|learning|engagement|"
+    r"(?i:child[ \t]+(?:nutrition|care|development|find|protective|welfare|abuse|labor)|"
+    r"students?[ \t]+(?:behaviou?r|achievement|growth|outcomes?|learning|engagement|"
     r"success|services|support|handbook|data|body|council|government|voice|centered|"
-    r"performance|progress|teaching|teachers?|information system|management)\b"
+    r"performance|progress|teaching|teachers?|information system|management))\b"
 )
 
 
@@ -277,6 +344,7 @@ def _attribute_word(text: str, f: Finding) -> bool:
 def _role(
     text: str, findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
 ) -> tuple[str, str]:
+    findings = [f for f in findings if f.chunk != chunk or not _a_class_hour(text, f)]
     pointing = [
         f
         for f in findings
@@ -289,12 +357,18 @@ def _role(
     if theirs and not honorific:  # "Camila Ortega's counselor": Camila has a counselor
         word = text[theirs[0].start : theirs[0].end]
         return "student", f"someone whose {word.lower()} is mentioned"
+    if not honorific and (child := _someones_child(text, start, end)):
+        return "student", f"somebody's child or a pupil in a class ({child!r})"
     line_start, line_end = _line_bounds(text, start, end)
     beside = [
         f
         for f in findings
         if f.chunk != chunk
-        or (line_start <= f.start < line_end and not _addresses_another(text, f, start))
+        or (
+            line_start <= f.start < line_end
+            and not _addresses_another(text, f, start)
+            and not (f.end <= start and _titles_another(text, f, start))
+        )
         or _titles(text, f, start, end)
     ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
     staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
@@ -369,8 +443,10 @@ def find_mentions(
     extraction: Extraction,
     findings: Sequence[Finding],
     author_names: Sequence[str],
+    district: str = "",
 ) -> list[Mention]:
     authors = {name_key(a) for a in author_names if name_key(a)}
+    district_words = set(name_key(district).split()) - _DISTRICT_GENERIC
     raw: list[Mention] = []
     order = sorted(
         (
@@ -396,14 +472,16 @@ def find_mentions(
             continue  # NER and a labelled-name pattern found the same name
         rostered = f.role in ROSTER_NAMES
         # only the name lists vouch for a name in lower case; NER guesses at any phrase
-        lower_ok = f.recognizer == CASED_NAMES
+        lower_ok = f.recognizer in LOWER_CASE_NAMES
         if not rostered and (not full_name(surface, lower_ok) or _names_a_place(text, end)):
             continue
         if not rostered and not vietnamese_order(surface.split()):
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _names_a_day_or_business(text, start, surface):
             continue
-        if not rostered and _INITIAL_AFTER.match(text, end):
+        if not rostered and len(set(name_key(surface).split()) & district_words) >= 2:
+            continue  # "Bayou Verde", "Information Bayou Verde": the district's own name
+        if not rostered and ", " not in surface and _INITIAL_AFTER.match(text, end):
             continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
@@ -411,7 +489,8 @@ def find_mentions(
         role, why = _role(text, findings, f.chunk, start, end, honorific)
         # "call Jayden Brooks's mom": the one to call is his mom
         theirs = any(t.endswith(("'s", "’s")) for t in (text[start:end], text[start : end + 2]))
-        if not theirs and _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
+        pupil = bool(_IN_CLASS_AFTER.match(text, end))  # "can you see Ana Ruiz (my room 22)"
+        if not (theirs or pupil) and _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
             role, why = "contact", "the person to contact"
         if rostered:
             role, why = _roster_role(findings, i, role, why)
@@ -427,12 +506,20 @@ def find_mentions(
     return _propagate(raw)
 
 
+# the district's name (config `district.name`) reads as a person's: "Bayou Verde ISD"
+_DISTRICT_GENERIC = {
+    "school", "schools", "district", "independent", "unified", "consolidated", "community",
+    "unit", "public", "county", "city", "isd", "usd", "cusd", "esd", "sd", "the", "of", "no",
+}  # fmt: skip
+
+
 def _names_a_day_or_business(text: str, start: int, surface: str) -> bool:
-    """'Thu Sau' (Thứ Sáu, Friday), 'Tết Trung Thu', 'Barnes & Noble McAllen', 'Farmacia
-    Prescripciones Guadalupe': capitalised words that read as a name but name a day, a
-    festival, a firm or a shop."""
+    """'Thu Sau' (Thứ Sáu, Friday), 'MON Chicken' (a menu's Monday), 'Tết Trung Thu',
+    'Barnes & Noble McAllen', 'Farmacia Prescripciones Guadalupe': capitalised words that
+    read as a name but name a day, a festival, a firm or a shop."""
     return bool(
         _WEEKDAY.fullmatch(surface)
+        or _HOLIDAY.fullmatch(surface)
         or _FESTIVAL_BEFORE.search(text, max(0, start - 12), start)
         or text[max(0, start - 2) : start] == "& "
         or _VENUE_BEFORE.search(text, max(0, start - 16), start)

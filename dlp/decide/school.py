@@ -34,6 +34,18 @@ _FAMILY = re.compile(
     r"(?:his|her) (?:mom|mother|dad|father|parents|guardian))\b",
     re.I,
 )
+# a teacher's shorthand for a pupil's family: "i called mom", "la mamá dio permiso"
+_FAMILY_TEXT = re.compile(
+    r"\b(?:(?:called|call|texted|emailed|told|spoke (?:to|with)|talked (?:to|with)|"
+    r"met with|left a message for)[ \t]+(?:mom|dad|grandma|home|the parents?)|"
+    r"(?:mom|dad|the parents?) (?:knows?|was called|is aware|picked (?:him|her) up)|"
+    r"\w+['’]s (?:mom|dad|mother|father|parents|guardian|grandma|grandmother)|"
+    r"(?:his|her|their) (?:mom|dad|mother|father|parents|guardian|grandma)|"
+    r"(?:su|la|el|sus) (?:mamá|mama|papá|papa|madre|padre|padres|abuela|abuelo|tutora?)|"
+    r"(?:mamá|mama|papá|papa|madre|padre|padres) de|"
+    r"(?:mẹ|bố|ba|phụ huynh|phu huynh|me|bo) (?:của |cua )?(?:em|cháu|chau))\b",
+    re.I,
+)
 _SCHOOL_STAFF = re.compile(
     r"\b(?:teacher|counselor|counsellor|school nurse|nurse|school psychologist|"
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
@@ -43,13 +55,18 @@ _SCHOOL_STAFF = re.compile(
     r"assistant principal|vice principal|dean of students|"
     r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
     r"giáo viên|giao vien|cô giáo|co giao|thầy giáo|thay giao|hiệu trưởng|hieu truong|"
-    r"y tá học đường|y ta hoc duong)\b",
+    r"y tá học đường|y ta hoc duong|cô ơi|co oi|thầy ơi|thay oi)(?:e?s)?\b",
     re.I,
 )
 _SENDER_TITLE = re.compile(
     r"\b(?:RN|LVN|LPN|PsyD|Ed\.?D|M\.?Ed|LCSW|SLP|CCC-SLP|OTR/L|teacher|counselor|nurse|"
     r"school psychologist|maestr[oa]|consejer[oa]|enfermera|giáo viên|y tá)\b",
     re.I,
+)
+_QUOTED_SENDER = re.compile(
+    r"^[ \t>]*(?:from|de|từ)[ \t]*:[^\n]*?\b(RN|LVN|LPN|LCSW|LSSP|SLP|CCC-SLP|school nurse|"
+    r"counselor|school psychologist)\b",
+    re.I | re.M,
 )
 _PARENT_ADDRESSED = re.compile(
     r"^[ \t>]*(?:dear|hello|hi|good (?:morning|afternoon)|estimad[oa]s?|queridos?|querida|"
@@ -61,7 +78,7 @@ _PARENT_ADDRESSED = re.compile(
 )
 _SCHOOL_SITE = re.compile(
     r"\b(?:\p{Lu}\w+[ \t]+)?(?:Elementary|Middle School|High School|Intermediate School|"
-    r"Primary School|Academy|Escuela|Primaria|Secundaria|Preparatoria|Trường|Truong|"
+    r"Primary School|Academy|(?i:escuela|primaria|secundaria|preparatoria)|Trường|Truong|"
     r"School District|Distrito Escolar|Học khu|Hoc khu)\b"
 )
 _SCHOOL_LIFE_WORDS = re.compile(
@@ -69,6 +86,10 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"report card|parent[- ]teacher conference|back to school|field trip|field day|trimester|"
     r"school bus|bus route|bus stop|bus \d{1,3}|tryouts|in PE|PE class|at recess|"
     r"(?:in|from|to|for) my (?:class|classes|classroom|period)|in class|"
+    r"(?:leave|miss(?:ed|es|ing)?|skip(?:ped|ping|s)?|late (?:to|for)|back (?:to|in)|out of) "
+    r"class|parent conf(?:erence)?|work packets?|homework|make-?up work|retest|"
+    r"\d(?:st|nd|rd|th) (?:per|pd|period|hr|hour|block)|(?:all|both|\d|six|seven) periods|"
+    r"tareas|trabajos? de clase|bài tập về nhà|bai tap ve nha|"
     r"(?:her|his|their) (?:(?:PE|math|science|English|history|art|music|band|homeroom|"
     r"reading|ELD|special ed|resource|\d(?:st|nd|rd|th) period) )?teachers?|"
     r"my (?:students|class|kids|runners|players|athletes|swimmers|team)|"
@@ -77,16 +98,26 @@ _SCHOOL_LIFE_WORDS = re.compile(
     re.I,
 )
 _CLASSROOM = re.compile(
-    r"\b(?:room|rm\.?|classroom|sal[oó]n|aula|phòng học)[ \t]*#?[ \t]*\d{1,3}[A-Za-z]?\b"
+    r"\b(?:room|rm\.?|classroom|sal[oó]n|aula|phòng học|phòng|phong|lớp|lop)[ \t]*#?[ \t]*"
+    r"\d{1,3}[A-Za-z]?\b"
     r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class)\b",
     re.I,
 )
-# "jayden morales (6th, desert willow)": a grade in brackets after a name
-_GRADE_IN_BRACKETS = re.compile(r"\((?:TK|K|\d{1,2}(?:st|nd|rd|th))(?:\)|,|[ \t]+grade\b)", re.I)
+# "jayden morales (6th, desert willow)", "(8.º)": a grade in brackets after a name
+_GRADE_IN_BRACKETS = re.compile(
+    r"\((?:TK|K|\d{1,2}(?:st|nd|rd|th)|\d{1,2}(?:\.?[º°o]|er|ro|do|to|vo|no|mo))"
+    r"(?:\)|,|[ \t]+grade\b|[ \t]+grado\b)",
+    re.I,
+)
+_LIST_DETAIL = {"student_info", "student_record_doc", "date_of_birth", "student_id"}
+# "sophia ramirez - tree nuts (epipen)": three lines that start with a name, two of them
+# with a record detail, are a list of pupils
+LIST_ROWS, LIST_DETAILS = 3, 2
+_BULLET = re.compile(r"[\s>*•\-\d.)]+")
 # One of these alone is enough; other kinds need a second (a flyer about "IEP rights" has one).
 STRONG = {
     "a student word or grade level", "a student ID", "a name on the student roster",
-    "a parent or guardian addressed", "a student record word",
+    "a parent or guardian addressed", "a student record word", "a list of named people",
 }  # fmt: skip
 
 
@@ -118,6 +149,7 @@ def school_signals(
             add("a family word" if family else _FINDING_SIGNALS[f.role], f.chunk, text)
     for index, chunk in enumerate(extraction.chunks):
         for kind, rx in (
+            ("a family word", _FAMILY_TEXT),
             ("a school staff member's title", _SCHOOL_STAFF),
             ("a parent or guardian addressed", _PARENT_ADDRESSED),
             ("a school site", _SCHOOL_SITE),
@@ -127,6 +159,11 @@ def school_signals(
         ):
             if kind not in seen and (m := rx.search(chunk.text)):
                 add(kind, index, m.group())
+    if listed := _named_list(extraction, findings):
+        add("a list of named people", *listed)
+    for index, chunk in enumerate(extraction.chunks):  # "From: Annette Fontenot, RN" forwarded
+        if "the sender's title" not in seen and (m := _QUOTED_SENDER.search(chunk.text)):
+            add("the sender's title", index, m.group(1))
     for name in author_names:  # "Donna Pruitt, RN" in the From header
         if (m := _SENDER_TITLE.search(name)) and "the sender's title" not in seen:
             seen["the sender's title"] = Signal("the sender's title", "the From header", m.group())
@@ -135,6 +172,30 @@ def school_signals(
             kind = "the recipient's title"
             seen[kind] = Signal(kind, "the To/Cc header", m.group())
     return sorted(seen.values(), key=lambda s: s.kind)
+
+
+def _line_of(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _named_list(extraction: Extraction, findings: Sequence[Finding]) -> tuple[int, str] | None:
+    """Lines that each start with a name, some with a record detail (an allergy, a grade, a
+    birth date): a list of pupils, whatever its heading says."""
+    starts: dict[int, set[int]] = {}
+    details: dict[int, set[int]] = {}
+    for f in findings:
+        text = extraction.chunks[f.chunk].text
+        line = _line_of(text, f.start)
+        if f.role == "person_name" and not _BULLET.sub("", text[line : f.start]):
+            starts.setdefault(f.chunk, set()).add(line)
+        elif f.role in _LIST_DETAIL and not f.monitor:
+            details.setdefault(f.chunk, set()).add(line)
+    for chunk, lines in starts.items():
+        rows = sorted(lines & details.get(chunk, set()))
+        if len(lines) >= LIST_ROWS and len(rows) >= LIST_DETAILS:
+            text = extraction.chunks[chunk].text
+            return chunk, text[rows[0] : text.find("\n", rows[0]) % (len(text) + 1)]
+    return None
 
 
 def about_school_life(signals: Sequence[Signal]) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from dlp.decide.nearby import Place, first_name_places, same_paragraph
 from dlp.decide.people import Mention
-from dlp.model import Extraction, Finding
+from dlp.model import ChunkKind, Extraction, Finding
 
 _GREETING = re.compile(
     r"(?:^|\n)[ \t>]*(?:dear|hello|hi|hey|good (?:morning|afternoon)|estimad[oa]|querid[oa]|"
@@ -76,6 +76,7 @@ def school_life_student(
 ) -> Subject | None:
     """The first person with no role word whose paragraph holds confidential student information."""
     seen: set[str] = set()
+    subjects = {i for i, c in enumerate(extraction.chunks) if c.where.endswith("subject")}
     for m in mentions:
         if m.role != "unknown" or m.is_author or m.key in seen or is_bystander(extraction, m):
             continue
@@ -84,4 +85,16 @@ def school_life_student(
         tied = tied_findings(extraction, findings, places, confidential)
         if tied:
             return Subject(m, tied, "in the same paragraph as the name")
+        if _listed(extraction, findings, m) and (
+            about := [i for i in confidential if findings[i].chunk in subjects]
+        ):
+            return Subject(m, tuple(about), "named by the subject line of a list it is in")
     return None
+
+
+def _listed(extraction: Extraction, findings: Sequence[Finding], m: Mention) -> bool:
+    """A name in a table or after a "Name:" label: a row of the record the subject names."""
+    return (
+        extraction.chunks[m.chunk].kind is ChunkKind.TABLE
+        or findings[m.finding].entity == "LABELLED_NAME"
+    )

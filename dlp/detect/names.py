@@ -310,10 +310,11 @@ _FAMILY_ADDRESSED = regex.compile(r"\b(?i:mr|mrs|ms|miss|sr|sra)\.?[ \t]+([A-Za-
 _CAPS_RUN = regex.compile(r"(?<![\w@.'’-])([A-Z]{2,})[ \t]+([A-Z]{2,}(?:-[A-Z]{2,})?)(?![\w@'’-])")
 
 
-# "Hinojosa, Kevin - ISS 3 days": a list of people written surname first, one per line
+# "Hinojosa, Kevin - ISS 3 days", "Ibarra Solís, Joaquín Andrés (7.º)": a list of people
+# written surname first, one per line
 _LAST_FIRST_LINE = regex.compile(
-    r"^[ \t>*•-]*(\p{Lu}[\p{Ll}'’-]+(?:[ \t]\p{Lu}[\p{Ll}'’-]+)?),[ \t]+(\p{Lu}[\p{Ll}'’-]+)"
-    r"(?=[ \t]*(?:[-–—:(|,]|$))",
+    r"^[ \t>*•-]*(\p{Lu}[\p{Ll}'’-]+(?:[ \t]\p{Lu}[\p{Ll}'’-]+)?),[ \t]+"
+    r"(\p{Lu}[\p{Ll}'’-]+(?:[ \t]\p{Lu}[\p{Ll}'’-]+)?)(?=[ \t]*(?:[-–—:(|,]|$))",
     regex.M,
 )
 
@@ -329,7 +330,8 @@ def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
     surnames = _surnames()
     for m in [*_LAST_FIRST_LINE.finditer(text), *_CAPS_LAST_FIRST.finditer(text)]:
         family = _fold(m.group(1).split()[0]).split("-")[0]
-        if _fold(m.group(2)) in given and family in surnames and family not in _NOT_NAMES:
+        first = _fold(m.group(2).split()[0])  # "Ibarra Solís, Joaquín Andrés": two given names
+        if first in given and family in surnames and family not in _NOT_NAMES:
             yield m.start(1), m.end(2)
 
 
@@ -348,10 +350,17 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
             if rx is _LOWER_RUN and last in family and first in given - STOP_WORDS - _NOT_NAMES:
                 yield m.start(), m.end()  # the addressed family's child, whatever the surname
                 continue
-            if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES):
-                continue
+            if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES) and not (
+                rx is _LOWER_RUN and _double_surname(m.group(2), surnames) and first in given
+            ):
+                continue  # "lily chen-garcia" is a name though "lily pads" are not
             if first in given and last in surnames and (rx is _LOWER_RUN or _mixed_line(text, m)):
                 yield m.start(), m.end()
+
+
+def _double_surname(word: str, surnames: frozenset[str]) -> bool:
+    parts = word.lower().split("-")
+    return len(parts) == 2 and all(p in surnames for p in parts)
 
 
 def _mixed_line(text: str, m: regex.Match[str]) -> bool:

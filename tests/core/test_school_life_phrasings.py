@@ -1,0 +1,194 @@
+"""How staff tell a reader that someone is a pupil without saying "student".
+
+A parenthesis after the name ("(my room 22)", "(3rd per)", "(8.º)"), the
+child's parent ("Kaylee's dad", "la mamá de ..."), a list of names each with
+an allergy, a teacher's shorthand ("i called mom", "4th hr"), a record word in
+the subject of a list of labelled names.  And the capitalised words that are
+not people: the district's own name, holidays, a menu's weekdays, and a title
+that ends the sentence before a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from dlp import config
+from dlp.model import Extraction, Finding, TextChunk
+from dlp.pipeline import Scanner, ScanResult
+from tests.conftest import ROOT, WESTPARK_CONFIG, make_message
+
+Scan = Callable[..., ScanResult]
+TEACHER = "Dana Whitfield <dwhitfield@westpark.k12.ca.us>"
+
+
+def _roles(result: ScanResult) -> dict[str, str]:
+    from dlp.decide.people import find_mentions
+
+    return {m.key: m.role for m in find_mentions(result.extraction, result.findings, ())}
+
+
+def test_a_pupil_placed_in_a_class_is_not_the_person_to_contact(scan: Scan) -> None:
+    body = (
+        "Hi Rhea, could you see Octavia Lindqvist (my room 14) this week? She has been "
+        "crying at lunch and her grades dropped from a B to a 61 in science.\n\nDana\n"
+    )
+    result = scan(body, to="rhea.counsel@outlook.com", sender=TEACHER, subject="referral")
+    assert _roles(result)["octavia lindqvist"] == "student"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_someone_whose_dad_is_mentioned_is_a_child(scan: Scan) -> None:
+    body = (
+        "Team - Bryce Kowalczyk's dad passed away over the weekend. I'm seeing him for "
+        "grief counseling daily; please excuse late work this week.\n\nMarta\n"
+    )
+    result = scan(body, to="team8@gmail.com", sender=TEACHER, subject="Bryce")
+    assert _roles(result)["bryce kowalczyk"] == "student"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_the_child_of_a_mother_named_in_spanish_is_a_student(scan: Scan) -> None:
+    body = (
+        "Hablé con la mamá de Emiliano Fajardo Ruiz sobre la suspensión de tres días por la "
+        "pelea en el patio. Pide que le manden las tareas.\n\nLeticia\n"
+    )
+    result = scan(body, to="lfajardo.casa@gmail.com", sender=TEACHER, subject="suspensión")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_class_hour_is_not_human_resources(scan: Scan) -> None:
+    body = (
+        "5th hr rm 118 - dominic hargreaves threw a chair and swore at the sub, wrote him up, "
+        "referral is in the system. second one this month.\n-KP\n"
+    )
+    result = scan(body, to="kp.coach@gmail.com", sender=TEACHER, subject="5th hr")
+    assert _roles(result).get("dominic hargreaves") != "staff"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_lower_case_double_surname_makes_a_word_like_given_name_a_name(scan: Scan) -> None:
+    body = (
+        "rose okafor-lindgren pushed two kids off the slide at recess, 3rd referral. "
+        "i called mom. nurse looked at the scrape.\n-m\n"
+    )
+    result = scan(body, to="m.sub.teacher@gmail.com", sender=TEACHER, subject="again")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_child_typed_in_lower_case_without_accents_is_named(scan: Scan) -> None:
+    body = (
+        "co oi, em pham gia huy phong 12 bi sot cao tu sang, me em noi em dang uong thuoc "
+        "khang sinh. em co the nghi o nha khong? thanh\n"
+    )
+    result = scan(body, to="co.lan.nguyen@gmail.com", sender=TEACHER, subject="em huy")
+    assert "pham gia huy" in _roles(result)
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_list_of_names_each_with_an_allergy_is_a_list_of_pupils(scan: Scan) -> None:
+    body = (
+        "hi, allergies for thursday's trip:\n"
+        "marisol quintero - peanuts (epipen in my bag)\n"
+        "jonah feldman - dairy\n"
+        "priya raman - celiac, nothing with gluten\n"
+        "thanks\n"
+    )
+    result = scan(body, to="groups@orchardtours.com", sender=TEACHER, subject="lunch order")
+    assert result.decision.verdict.value == "quarantine"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_the_districts_own_name_is_not_a_person(tmp_path: Path) -> None:
+    # districts are often named after people: "Lewis Palmer School District"
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        WESTPARK_CONFIG.replace("West Park School District", "Lewis Palmer School District")
+        + f"patterns: {ROOT / 'patterns'}\n"
+    )
+    body = (
+        "Dear families,\n\nLewis Palmer Special Services invites every parent to our fall "
+        "night on IEPs and 504 plans. We will walk through a sample IEP; no child's records "
+        "are discussed.\n\nRSVP to the front office.\n"
+    )
+    raw = make_message(body, to="pta.president@gmail.com", subject="IEP night")
+    result = Scanner(config.load(path)).scan(raw)
+    assert result.categories == [], result.classification.notes
+
+
+def test_thanksgiving_in_spanish_and_vietnamese_is_not_a_person(scan: Scan) -> None:
+    body = (
+        "Felicitamos a los alumnos del cuadro de honor: Daniela R., Tomás G. y Ana P.\n"
+        "Próximas fechas: boletas de calificaciones el 14; vacaciones de Acción de Gracias "
+        "del 25 al 29.\nLịch: 14/11 phát phiếu điểm; 25–29/11 nghỉ lễ Tạ Ơn.\n"
+    )
+    result = scan(body, to="redaccion@lavozlocal.com", subject="Boletín")
+    roles = _roles(result)
+    assert not any("gracias" in key or key == "ta on" for key in roles), roles
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_menus_weekday_is_not_a_person() -> None:
+    from dlp.decide.people import find_mentions
+
+    text = "Lunch Menu - Week of Nov 11\nMON Chicken tenders, green beans, roll\n"
+    start = text.index("MON")
+    # the small NER model reads a menu line's "MON Chicken" as a person
+    person = Finding("PERSON", 0.85, 0, start, start + len("MON Chicken"), role="person_name")
+    extraction = Extraction((TextChunk("attachment:menu.pdf", text),))
+    assert find_mentions(extraction, [person], ()) == []
+
+
+def test_a_title_that_ends_a_sentence_is_not_the_next_names_title(scan: Scan) -> None:
+    body = (
+        "Mr. Adeyemi,\n\nYour registrar asked me to send this to you as the counselor. "
+        "Tobias Grünewald (DOB 03/11/2009) has a 504 plan for ADHD: extended time and "
+        "preferential seating.\n\nRegistrar, West Park High School\n"
+    )
+    result = scan(body, to="counselor@otherdistrict.org", subject="504 for Tobias")
+    assert _roles(result)["tobias grunewald"] == "student"
+    assert "staff_record" not in result.categories, result.classification.notes
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_title_addressing_the_reader_is_not_the_next_names_title(scan: Scan) -> None:
+    body = (
+        "fyi for the weekend\n\n> Coach, for Saturday's meet in Fresno: Lucinda Abernethy "
+        "(type 1 diabetes) wears an insulin pump. If she reads under 70 give juice and "
+        "recheck. Her mom's cell is (559) 555-0142.\n>\n> Nurse Kim\n"
+    )
+    result = scan(body, to="coach.t@gmail.com", sender=TEACHER, subject="Fwd: meet")
+    assert _roles(result)["lucinda abernethy"] != "staff"
+    assert "student_record" in result.categories, result.classification.notes
+    assert "staff_record" not in result.categories, result.classification.notes
+
+
+def test_a_record_word_in_the_subject_covers_the_labelled_names_listed(scan: Scan) -> None:
+    body = (
+        "Maurice,\n\nHere's the export you asked for:\n\n"
+        "ID: 5521034 | Name: Okonjo, Felicity | Course: CHEM-02 | Old: 52 | New: 78\n"
+        "ID: 5523391 | Name: Brandvold, Ingrid | Course: ENG-04 | Old: 64 | New: 71\n\n"
+        "Lorna\n"
+    )
+    result = scan(body, to="maurice@gradevault.co", subject="Grade change audit")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_spanish_ordinal_grade_after_last_first_names_a_pupil(scan: Scan) -> None:
+    body = (
+        "Les mando las notas para la junta:\n\n"
+        "Ibarra Solís, Joaquín Andrés (7.º): Inglés 52, Matemáticas 58, Ciencias 44.\n\n"
+        "Rubén\n"
+    )
+    result = scan(body, to="junta@westpark-k12.ca.us", subject="Notas - Ibarra Solís")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_birth_date_written_nacida_el_is_a_date_of_birth(scan: Scan) -> None:
+    body = (
+        "Buenas,\n\nLes reenvío los datos para la inscripción: Renata Ochoa Villegas, nacida "
+        "el 09/05/2017, viene de Chihuahua.\n\nYesenia\n"
+    )
+    result = scan(body, to="inscripciones@gmail.com", subject="inscripción")
+    assert any(f.role == "date_of_birth" for f in result.findings)
+    assert "student_record" in result.categories, result.classification.notes
