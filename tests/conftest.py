@@ -46,6 +46,7 @@ LABELLED_SETS = (
     "blindF",
     "blindG",
     "blindH",
+    "blindI",
     "holdout",
     "holdout2",
     "holdout3",

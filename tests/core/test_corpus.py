@@ -173,10 +173,10 @@ def test_third_blind_set_keeps_its_tuned_figures() -> None:
     sight: 0.939 sensitive recall, 0.839 student_record recall, 0.905 staff_record recall,
     0.061 false blocks (6/98), Vietnamese 0.905 accurate. Tuned on since (a seen set), it
     reaches 66/66 sensitive recall, 0.911 student_record, 0.905 staff_record, no false
-    blocks, every language 1.0."""
+    blocks, every language 1.0; student_record recall has since reached 0.964."""
     figures = _figures(FIXTURES / "blindC")
     assert figures["sensitive_recall"] >= 0.97, figures
-    assert figures["student_record_recall"] >= 0.90, figures
+    assert figures["student_record_recall"] >= 0.95, figures
     assert figures["staff_record_recall"] >= 0.90, figures
     assert figures["false_blocks"] <= 0.02, figures
     assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
@@ -186,11 +186,11 @@ def test_fourth_blind_set_keeps_its_tuned_figures() -> None:
     """A fourth outside author's staff-heavy set (tests/fixtures/mail/blindD, Saguaro Valley).
     At first sight: 0.915 sensitive recall, 0.800 student_record recall, 0.789 staff_record
     recall, 0.020 false blocks, English 0.943 accurate. Tuned on since (a seen set):
-    sensitive recall >= 0.97, student_record 0.84, staff_record 0.84, false blocks <= 0.02,
+    sensitive recall >= 0.97, student_record 0.95, staff_record 0.84, false blocks <= 0.02,
     every language >= 0.90 accurate."""
     figures = _figures(FIXTURES / "blindD")
     assert figures["sensitive_recall"] >= 0.97, figures
-    assert figures["student_record_recall"] >= 0.84, figures
+    assert figures["student_record_recall"] >= 0.95, figures
     assert figures["staff_record_recall"] >= 0.84, figures
     assert figures["false_blocks"] <= 0.02, figures
     assert min(v for k, v in figures.items() if k.startswith("accuracy_")) >= 0.90, figures
@@ -203,12 +203,16 @@ def test_fourth_blind_set_keeps_its_tuned_figures() -> None:
 #   F Resaca del Sol (TX)    0.940  0.932  0.056  en 0.925
 #   G Rio Sereno (CA)        0.923  0.917  0.074  es 0.903
 #   H Kishwaukee Valley (IL) 0.945  0.915  0.041  vi 0.885
+#   I Bayou Verde (TX)       0.928  0.959  0.108  es 0.893
+# (I's only remaining miss is a 12-person staff directory with work emails and phones,
+# which its author labelled pass and the filter holds as a bulk roster; see the README.)
 KEPT_FLOORS = {
     #        sensitive, student_record, staff_record recall, false blocks
     "blindE": (0.97, 0.95, 0.90, 0.02),
-    "blindF": (0.97, 0.93, 0.90, 0.02),
+    "blindF": (0.97, 0.95, 0.90, 0.02),
     "blindG": (0.97, 0.95, 0.90, 0.02),
-    "blindH": (0.97, 0.91, 0.80, 0.02),
+    "blindH": (0.97, 0.95, 0.80, 0.02),
+    "blindI": (0.97, 0.95, 0.90, 0.02),
 }
 
 
