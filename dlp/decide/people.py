@@ -36,6 +36,8 @@ _ORG_WORDS = {
     # clubs, publications and services: "Mock Trial", "Mariner Messenger", "Access Line"
     "trial", "newsletter", "messenger", "gazette", "bulletin", "news", "times", "line",
     "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
+    # job titles and school abbreviations: "McKinney-Vento Liaison", "Camas Flats El."
+    "liaison", "coordinator", "specialist", "interpreter", "el", "elem", "hs", "balanced",
 }  # fmt: skip
 CASED_NAMES = "proper_noun_names"
 LOWER_CASE_NAMES = {CASED_NAMES, "vi_person_name"}  # recognizers that vouch for lower case
@@ -44,6 +46,7 @@ _ADDRESS_ROLES = {"street_address", "home_address"}
 _PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
 _HONORIFICS = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta",
+    "padre", "pastor", "father", "fr", "rev", "reverend",  # clergy: "Hola Padre Tomás"
     # Vietnamese forms of address, as typed and with accents folded (name_key)
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
@@ -121,7 +124,8 @@ def full_name(text: str, lower_case: bool = False) -> bool:
 
 _PLACE_NEXT = re.compile(
     r"^[ \t]+(?:School|Elementary|Middle|High|Unified|District|Academy|Park|Center|Library|"
-    r"College|University|Community|County|Department|Office|Street|Avenue|Road)\b"
+    r"College|University|Community|County|Department|Office|Street|Avenue|Road|"
+    r"[Tt]eam|[Ss]taff|[Gg]roup|[Cc]rew)\b"
 )
 
 
@@ -140,20 +144,21 @@ def _distance(f: Finding, start: int, end: int) -> int:
 
 # a title before a name: an adult (staff, or a parent addressed), never the student
 _HONORIFIC_BEFORE = re.compile(
-    r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach)\.?\s*$"
+    r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach|padre|pastor|father|fr|rev)\.?\s*$"
 )
 # "Questions? Contact Ana Reyes", "llame a", "liên hệ cô": the person to ask, not the subject
 _CONTACT_BEFORE = re.compile(
     r"(?:\b(?:contact|email|e-mail|call|text|ask|reach out to|questions\?|see|rsvp to|"
     r"comuníquese con|comuniquese con|llame a|escriba a|contacte a|pregunte a|"
-    r"liên hệ|lien he|gọi cho|goi cho|hỏi)[ \t]+(?:(?:with|to|the|our|con|a|la|el|"
+    r"liên hệ|lien he|gọi cho|goi cho|hỏi)[ \t]+(?:(?:with|to|for|the|our|con|a|la|el|"
     r"mr|mrs|ms|dr|sr|sra|srta|cô|co|thầy|thay|y tá|y ta)\.?[ \t]+){0,2})$",
     re.I,
 )
 # NER sometimes takes the verb in: "Email Janet Cole", "Contact Ana Reyes"
 # or a lower-case particle before the name: "de Brayan Ochoa Pineda"
 _LEADING_VERB = re.compile(
-    r"(?:(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks)[ \t]+|"
+    r"(?:(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks|Hi|Hello|Hola|Dear|"
+    r"Estimad[oa]|Querid[oa])[ \t]+|"
     r"(?:de|del|a|la|el)[ \t]+(?=[A-ZÁÉÍÓÚÑ]))"
 )
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent

@@ -23,6 +23,7 @@ import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 from spacy.tokens import Doc, Token
 
 NAME_CANDIDATE = "NAME_CANDIDATE"
@@ -254,7 +255,13 @@ def _runs(doc: Doc) -> Iterable[tuple[int, int, int]]:
         parts = [doc[i].text]
         while j < len(doc):
             tok = doc[j]
-            if tok.text in _JOINERS and j + 1 < len(doc) and _word_ok(doc[j + 1]):
+            if (
+                tok.text in _JOINERS
+                and not doc[j - 1].whitespace_  # "Eze-Williams", not "Report - Amara"
+                and not tok.whitespace_
+                and j + 1 < len(doc)
+                and _word_ok(doc[j + 1])
+            ):
                 end = doc[j + 1].idx + len(doc[j + 1].text)
                 parts.append(doc[j + 1].text)
                 j += 2
@@ -302,6 +309,9 @@ _WORD_NAMES = {
     "ed", "al", "jan", "sol", "dan", "ben", "len", "les", "lee", "roy", "mo", "jo",
     "tony", "bo", "ali", "noble", "sage", "reed", "wolf", "fox", "pink", "gray", "grey", "blue",
 }  # fmt: skip
+# Spanish function words that the name lists also hold ("esta vacante" is no Esta Vacante);
+# "mia" and "ella" stay names
+_SPANISH_WORDS = frozenset(SPANISH_STOP_WORDS - {"mia", "ella", "sean", "dan"})
 _LOWER_RUN = regex.compile(
     r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@-]|['’](?!s\b)|\.\w)"
 )
@@ -350,7 +360,7 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
             if rx is _LOWER_RUN and last in family and first in given - STOP_WORDS - _NOT_NAMES:
                 yield m.start(), m.end()  # the addressed family's child, whatever the surname
                 continue
-            if {first, last} & (_WORD_NAMES | STOP_WORDS | _NOT_NAMES) and not (
+            if {first, last} & (_WORD_NAMES | STOP_WORDS | _SPANISH_WORDS | _NOT_NAMES) and not (
                 rx is _LOWER_RUN and _double_surname(m.group(2), surnames) and first in given
             ):
                 continue  # "lily chen-garcia" is a name though "lily pads" are not

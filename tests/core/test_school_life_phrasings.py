@@ -192,3 +192,64 @@ def test_a_birth_date_written_nacida_el_is_a_date_of_birth(scan: Scan) -> None:
     result = scan(body, to="inscripciones@gmail.com", subject="inscripción")
     assert any(f.role == "date_of_birth" for f in result.findings)
     assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_team_greeted_by_name_is_not_a_student(scan: Scan) -> None:
+    body = (
+        "Hi Voces del Valle team,\n\nWe need a Spanish interpreter for an IEP meeting on "
+        "Thursday at 3:30 in the Ridgeview conference room; it includes an evaluation "
+        "review.\n\nPlease bill PO 25-00871.\n"
+    )
+    result = scan(body, to="scheduling@vocesdelvalle.com", subject="interpreter request")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_job_posting_sent_to_a_priest_names_no_employee(scan: Scan) -> None:
+    body = (
+        "Hola Padre Ignacio,\n\n¿Nos ayuda a anunciar esta vacante en el boletín?\n\n"
+        "SE BUSCA: ASISTENTE DE INSTRUCCIÓN BILINGÜE\nSueldo: $22.40 a $27.15 por hora\n"
+        "Solicitar en la oficina de Recursos Humanos.\n\nGracias,\nMarisela\n"
+    )
+    result = scan(body, to="parroquia.sanjose@gmail.com", subject="vacante")
+    assert "staff_record" not in result.categories, result.classification.notes
+
+
+def test_a_liaisons_title_is_neither_a_name_nor_a_student(scan: Scan) -> None:
+    body = (
+        "Families in temporary housing can enroll right away, even without records. Ask for "
+        "the McKinney-Vento liaison, Odalys Ferreira, 530-555-0131. Bring any current IEP or "
+        "504 plan so services start on day one.\n\n"
+        "Odalys Ferreira\nMcKinney-Vento Liaison / Family Support\n"
+    )
+    result = scan(body, to="shelter.director@gmail.com", subject="enrollment flyer")
+    assert result.categories == [], result.classification.notes
+
+
+def test_an_employee_number_outweighs_the_grade_the_teacher_teaches(scan: Scan) -> None:
+    body = (
+        "Paul,\n\nSummative evaluation for Tristan Okoro-Lindahl (Emp. 40318, provisional, "
+        "grade 7 math) is done: Basic overall, Unsatisfactory on criterion 3. I am "
+        "recommending a plan of improvement.\n\nKaren\n"
+    )
+    result = scan(body, to="paul@westpark.k12.ca.org", subject="summative")
+    assert "staff_record" in result.categories, result.classification.notes
+    assert "student_record" not in result.categories, result.classification.notes
+
+
+def test_a_name_after_a_spaced_dash_is_read_on_its_own(scan: Scan) -> None:
+    body = (
+        "Hi Beth,\n\nIEP Progress Report - Chidera Okonkwo, Gr. 3\n"
+        "Goal: Reading fluency | Baseline: 38 | Q2: 57 | Status: Progressing\n"
+        "Eligibility: Specific Learning Disability + ADHD. Accommodations: breaks.\n\nTanya\n"
+    )
+    result = scan(body, to="beth@westpark-k12.ca.us", subject="Q2 progress")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_passport_number_of_another_country_is_a_high_risk_id(scan: Scan) -> None:
+    body = (
+        "Estimada Lic. Arriaga:\n\nPara la extensión de la visa J-1 le envío los datos:\n"
+        "Pasaporte español n.º PXK418203, expedido en Sevilla, vence 11/2029\n"
+    )
+    result = scan(body, to="visas@intercambio.org", subject="J-1")
+    assert "high_risk_id" in result.categories, result.classification.notes
