@@ -47,6 +47,7 @@ LABELLED_SETS = (
     "blindG",
     "blindH",
     "blindI",
+    "blindJ",
     "holdout",
     "holdout2",
     "holdout3",
