@@ -312,6 +312,7 @@ _WORD_NAMES = {
 # Spanish function words that the name lists also hold ("esta vacante" is no Esta Vacante);
 # "mia" and "ella" stay names
 _SPANISH_WORDS = frozenset(SPANISH_STOP_WORDS - {"mia", "ella", "sean", "dan"})
+_LOWER_CASE_WORDS = frozenset(_WORD_NAMES | STOP_WORDS | _SPANISH_WORDS | _NOT_NAMES)
 _LOWER_RUN = regex.compile(
     r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@-]|['’](?!s\b)|\.\w)"
 )
@@ -360,7 +361,7 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
             if rx is _LOWER_RUN and last in family and first in given - STOP_WORDS - _NOT_NAMES:
                 yield m.start(), m.end()  # the addressed family's child, whatever the surname
                 continue
-            if {first, last} & (_WORD_NAMES | STOP_WORDS | _SPANISH_WORDS | _NOT_NAMES) and not (
+            if {first, last} & _LOWER_CASE_WORDS and not (
                 rx is _LOWER_RUN and _double_surname(m.group(2), surnames) and first in given
             ):
                 continue  # "lily chen-garcia" is a name though "lily pads" are not
