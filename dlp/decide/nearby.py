@@ -25,12 +25,19 @@ FALLBACK_REACH = 400
 _BLANK = re.compile(r"\n[ \t>]*\n")
 _LINE = re.compile(r"\n")
 UNWRAPPED_LINE = 100  # mail is hard-wrapped near 72; a longer line means one line per paragraph
+WIDEST_WRAP, WRAPPED_LINES = 132, 3  # unless 3+ lines sit near a longest line of at most 132
 
 
 @lru_cache(maxsize=64)
 def _unwrapped(text: str) -> bool:
-    """Documents and unwrapped mail: each line is a paragraph (a blank line is not needed)."""
-    return any(len(line) > UNWRAPPED_LINE for line in text.split("\n"))
+    """Documents and unwrapped mail: each line is a paragraph (a blank line is not needed).
+    Mail hard-wrapped wider than usual (105 columns) has several lines near its longest."""
+    lengths = [len(line) for line in text.split("\n")]
+    longest = max(lengths)
+    if longest <= UNWRAPPED_LINE:
+        return False
+    wrapped = sum(1 for n in lengths if n >= 0.8 * longest) >= WRAPPED_LINES
+    return longest > WIDEST_WRAP or not wrapped
 
 
 # name keys are folded ("sofia"); the text may carry the accents ("Sofía")

@@ -38,6 +38,8 @@ _ORG_WORDS = {
     "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
     # job titles and school abbreviations: "McKinney-Vento Liaison", "Camas Flats El."
     "liaison", "coordinator", "specialist", "interpreter", "el", "elem", "hs", "balanced",
+    "st", "ct", "cir", "pl", "ter", "trl", "app", "needs", "dietary",
+    "post", "tribune", "herald", "journal", "chronicle", "observer", "examiner",  # papers
 }  # fmt: skip
 CASED_NAMES = "proper_noun_names"
 LOWER_CASE_NAMES = {CASED_NAMES, "vi_person_name"}  # recognizers that vouch for lower case
@@ -55,7 +57,10 @@ _VENUE_BEFORE = re.compile(
     r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
     r"Uniformes|Librería|Libreria|Clínica|Clinica|"
     # "Phòng Dinh Dưỡng" (the nutrition office), "Sở Y Tế", "Nhà thuốc Long Châu"
-    r"Phòng|Sở|Bệnh viện|Nhà thuốc|Công ty|Văn phòng)[ \t]+$"
+    r"Phòng|Sở|Bệnh viện|Nhà thuốc|Công ty|Văn phòng|"
+    # a school named after its kind: "Escuela Secundaria Sandhill Crane", "Trường Tiểu học ..."
+    r"Escuela|Primaria|Secundaria|Preparatoria|Intermedia|Colegio|Academia|Trường|Truong|"
+    r"(?i:tiểu học|tieu hoc|trung học|trung hoc|cơ sở|co so))[ \t]+$"
 )
 _WEEKDAY = re.compile(
     r"(?:MON|TUES?|WED|THU(?:RS?)?|FRI|SAT|SUN)[ \t]+\w+|"
@@ -186,7 +191,7 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
 
 # "Coach Dre, Addison Hale sustained ...": the title is Dre's, whom the sentence addresses
 # "... as the counselor. Jalen": a sentence ends (not an initial: "S. Thibodeaux")
-_SENTENCE_END = re.compile(r"(?:^|[a-z]{2})[.!?](?:[ \t]|$)")
+_SENTENCE_END = re.compile(r"(?:^|[a-z]{2})[.!?](?:\s|$)")
 _OWN_NAME_AFTER = re.compile(r"[ \t]+[A-Z][\w'’-]+[ \t]*\n[ \t>]*\n")
 _VOCATIVE = re.compile(r"^[ \t]+[A-Z][\w'’-]*[ \t]*[,:;!][ \t]*$")
 
@@ -527,7 +532,7 @@ def _names_a_day_or_business(text: str, start: int, surface: str) -> bool:
         or _HOLIDAY.fullmatch(surface)
         or _FESTIVAL_BEFORE.search(text, max(0, start - 12), start)
         or text[max(0, start - 2) : start] == "& "
-        or _VENUE_BEFORE.search(text, max(0, start - 16), start)
+        or _VENUE_BEFORE.search(text, max(0, start - 24), start)
     )
 
 

@@ -50,7 +50,8 @@ _SCHOOL_STAFF = re.compile(
     r"\b(?:teacher|counselor|counsellor|school nurse|nurse|school psychologist|"
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
     r"nutrition services|food services|cafeteria manager|transportation supervisor|"
-    r"bus driver|athletic director|athletic trainer|campus supervisor|registrar|"
+    r"bus driver|health aide|health office|health tech|athletic director|athletic trainer|"
+    r"campus supervisor|registrar|"
     r"attendance clerk|attendance secretary|discipline clerk|attendance (?:&|and) discipline|"
     r"assistant principal|vice principal|dean of students|"
     r"maestr[oa]|profesor[a]?|consejer[oa]|orientador[a]?|enfermera|director[a]? de la escuela|"
@@ -90,6 +91,8 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"class|parent conf(?:erence)?|work packets?|homework|make-?up work|retest|"
     r"\d(?:st|nd|rd|th) (?:per|pd|period|hr|hour|block)|(?:all|both|\d|six|seven) periods|"
     r"tareas|trabajos? de clase|bài tập về nhà|bai tap ve nha|"
+    r"my (?:seniors|juniors|freshmen|sophomores|kiddos|caseload)|ở trường|o truong|"
+    r"của trường|cua truong|re-?entry meeting|after-school|"
     r"(?:her|his|their) (?:(?:PE|math|science|English|history|art|music|band|homeroom|"
     r"reading|ELD|special ed|resource|\d(?:st|nd|rd|th) period) )?teachers?|"
     r"my (?:students|class|kids|runners|players|athletes|swimmers|team)|"
@@ -100,7 +103,7 @@ _SCHOOL_LIFE_WORDS = re.compile(
 _CLASSROOM = re.compile(
     r"\b(?:room|rm\.?|classroom|sal[oó]n|aula|phòng học|phòng|phong|lớp|lop)[ \t]*#?[ \t]*"
     r"\d{1,3}[A-Za-z]?\b"
-    r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class)\b",
+    r"|\b(?:substitute|sub plans|covering (?:my|the|her|his) class|covering (?:rm|room) \d+)\b",
     re.I,
 )
 # "jayden morales (6th, desert willow)", "(8.º)": a grade in brackets after a name

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from dlp.decide.nearby import Place, first_name_places, same_paragraph
 from dlp.decide.people import Mention
+from dlp.detect.names import listed_full_name
 from dlp.model import ChunkKind, Extraction, Finding
 
 _GREETING = re.compile(
@@ -85,11 +86,20 @@ def school_life_student(
         tied = tied_findings(extraction, findings, places, confidential)
         if tied:
             return Subject(m, tied, "in the same paragraph as the name")
+        if m.chunk in subjects and _plainly_a_name(extraction, m):
+            # "Re: Kaylee Brandt - 504 mtg follow up": the subject names whom the message is about
+            return Subject(m, tuple(confidential), "named in the subject line of the message")
         if _listed(extraction, findings, m) and (
             about := [i for i in confidential if findings[i].chunk in subjects]
         ):
             return Subject(m, tuple(about), "named by the subject line of a list it is in")
     return None
+
+
+def _plainly_a_name(extraction: Extraction, m: Mention) -> bool:
+    """Capitalised, with a listed given name or surname: not "Toro Talk" or "15 min slot"."""
+    words = extraction.chunks[m.chunk].text[m.start : m.end].split()
+    return all(w[:1].isupper() for w in words) and listed_full_name(words)
 
 
 def _listed(extraction: Extraction, findings: Sequence[Finding], m: Mention) -> bool:

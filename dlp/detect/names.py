@@ -165,6 +165,11 @@ def _given_and_surname(words: list[str]) -> bool:
     return _fold(words[0]) in _given() and _fold(words[-1]).split("-")[0] in _surnames()
 
 
+def listed_full_name(words: list[str]) -> bool:
+    """A listed given name then a listed surname, or a Vietnamese family name first."""
+    return len(words) >= 2 and (_given_and_surname(words) or _fold(words[0]) in VIETNAMESE_FAMILY)
+
+
 def _heading_or_place(text: str, start: int, end: int) -> bool:
     """Title Case headings ("Lesson 3: Gut Checks") and city names before a state code."""
     if _STATE_AFTER.match(text, end):

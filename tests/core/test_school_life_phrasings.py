@@ -253,3 +253,58 @@ def test_a_passport_number_of_another_country_is_a_high_risk_id(scan: Scan) -> N
     )
     result = scan(body, to="visas@intercambio.org", subject="J-1")
     assert "high_risk_id" in result.categories, result.classification.notes
+
+
+def test_a_pupil_named_only_in_the_subject_is_the_subject_of_the_body(scan: Scan) -> None:
+    body = (
+        "Hi Mrs. Ferrante,\n\nQuick summary since the meeting:\n"
+        "- the plan still gives her extended time on tests\n"
+        "- math is sitting at a D, her quiz scores are 60-70%\n"
+        "- the counselor is checking in Mondays\n\nHollie\n2nd grade, Oakmoor Elementary\n"
+    )
+    result = scan(body, to="tutor.ferrante@gmail.com", subject="Re: Marisol Brandt - 504 follow up")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_newsletters_title_in_the_subject_is_not_a_pupil(scan: Scan) -> None:
+    body = (
+        "Dear families,\n\nReport Card Night is Thursday. Teachers will be in their rooms "
+        "from 5 to 7.\n\nPrincipal Ramon Cisneros\n"
+    )
+    result = scan(body, to="pta.news@gmail.com", subject="Toro Talk - November newsletter")
+    assert result.categories == [], result.classification.notes
+
+
+def test_mail_wrapped_wider_than_usual_keeps_its_paragraphs(scan: Scan) -> None:
+    lines = [  # a client that wraps near 110 columns: the name and the record are lines apart
+        "Con permiso de su hermana le explico lo que paso esta semana: a Octavio Ramírez Pineda",
+        "lo mandaron a la casa tres dias (del 13 al 17 de marzo) por pelear en el "
+        "estacionamiento con otro",
+        "muchacho de noveno. El subdirector dijo que si vuelve a pasar lo pueden mandar a una "
+        "audiencia de",
+        "expulsion, y tambien que esta reprobando Algebra y Quimica desde enero, segun su "
+        "maestra de ciencias.",
+    ]
+    body = "Buenas noches Sr. Ramírez,\n\n" + "\n".join(lines) + "\n\nLuz\n"
+    assert 100 < max(len(x) for x in lines) <= 132
+    result = scan(body, to="tio.octavio@hotmail.com", subject="Re: lo que paso")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_school_named_after_its_kind_is_a_place(scan: Scan) -> None:
+    body = (
+        "Estimadas familias:\n\nLos invitamos a un taller en la biblioteca de la\n"
+        "Escuela Secundaria Sandhill Crane.\n\nTemas:\n  • ¿Qué es un IEP y quién tiene derecho "
+        "a uno?\n  • Planes 504 y sus derechos bajo FERPA\n"
+    )
+    result = scan(body, to="familias.lista@gmail.com", subject="taller")
+    assert result.categories == [], result.classification.notes
+
+
+def test_an_unaccented_be_before_a_vietnamese_family_name_is_a_child(scan: Scan) -> None:
+    body = (
+        "Chao chi Hoa,\n\nEm la thay Tuan o truong. Hom qua CPS da den nha be Duong Phuong "
+        "Uyen vi truong co mandated report ve vet bam tren tay be.\n\nThay Tuan\n"
+    )
+    result = scan(body, to="di.hoa@icloud.com", subject="chuyen cua be")
+    assert "student_record" in result.categories, result.classification.notes
