@@ -48,6 +48,7 @@ LABELLED_SETS = (
     "blindH",
     "blindI",
     "blindJ",
+    "blindK",
     "holdout",
     "holdout2",
     "holdout3",

@@ -205,6 +205,7 @@ def test_fourth_blind_set_keeps_its_tuned_figures() -> None:
 #   H Kishwaukee Valley (IL) 0.945  0.915  0.041  vi 0.885
 #   I Bayou Verde (TX)       0.928  0.959  0.108  es 0.893
 #   J Salal Creek (WA)       0.947  0.971  0.081  en 0.932
+#   K Delia Marsh (CA)       0.902  0.903  0.098  vi 0.846
 # (I's only remaining miss is a 12-person staff directory with work emails and phones,
 # which its author labelled pass and the filter holds as a bulk roster; see the README.)
 KEPT_FLOORS = {
@@ -215,6 +216,7 @@ KEPT_FLOORS = {
     "blindH": (0.97, 0.95, 0.80, 0.02),
     "blindI": (0.97, 0.95, 0.90, 0.02),
     "blindJ": (0.97, 0.95, 0.85, 0.02),
+    "blindK": (0.97, 0.95, 0.75, 0.02),
 }
 
 
