@@ -60,7 +60,8 @@ _VENUE_BEFORE = re.compile(
     r"Phòng|Sở|Bệnh viện|Nhà thuốc|Công ty|Văn phòng|"
     # a school named after its kind: "Escuela Secundaria Sandhill Crane", "Trường Tiểu học ..."
     r"Escuela|Primaria|Secundaria|Preparatoria|Intermedia|Colegio|Academia|Trường|Truong|"
-    r"(?i:tiểu học|tieu hoc|trung học|trung hoc|cơ sở|co so))[ \t]+$"
+    r"(?i:tiểu học|tieu hoc|trung học|trung hoc|cơ sở|co so|alumnos de|estudiantes de|"
+    r"familias de|students (?:at|of)|families (?:at|of)))[ \t]+$"
 )
 _WEEKDAY = re.compile(
     r"(?:MON|TUES?|WED|THU(?:RS?)?|FRI|SAT|SUN)[ \t]+\w+|"
@@ -149,7 +150,8 @@ def _distance(f: Finding, start: int, end: int) -> int:
 
 # a title before a name: an adult (staff, or a parent addressed), never the student
 _HONORIFIC_BEFORE = re.compile(
-    r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|coach|padre|pastor|father|fr|rev)\.?\s*$"
+    r"\b(?:mr|mrs|ms|dr|miss|sr|sra|srta|lic|licda|dra|prof|profa|thầy|cô|ông|bà|coach|padre|"
+    r"pastor|father|fr|rev)\.?\s*$"
 )
 # "Questions? Contact Ana Reyes", "llame a", "liên hệ cô": the person to ask, not the subject
 _CONTACT_BEFORE = re.compile(
@@ -489,6 +491,8 @@ def find_mentions(
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _names_a_day_or_business(text, start, surface):
             continue
+        if not rostered and _WORD_GOES_ON.match(text, end):
+            continue  # "adult S. Drop-off": the word goes on; no name ends in "-off"
         if not rostered and len(set(name_key(surface).split()) & district_words) >= 2:
             continue  # "Bayou Verde", "Information Bayou Verde": the district's own name
         if not rostered and ", " not in surface and _INITIAL_AFTER.match(text, end):
@@ -516,6 +520,7 @@ def find_mentions(
     return _propagate(raw)
 
 
+_WORD_GOES_ON = re.compile(r"-[a-z]")
 # the district's name (config `district.name`) reads as a person's: "Bayou Verde ISD"
 _DISTRICT_GENERIC = {
     "school", "schools", "district", "independent", "unified", "consolidated", "community",

@@ -37,10 +37,11 @@ _FAMILY = re.compile(
 # a teacher's shorthand for a pupil's family: "i called mom", "la mamá dio permiso"
 _FAMILY_TEXT = re.compile(
     r"\b(?:(?:called|call|texted|emailed|told|spoke (?:to|with)|talked (?:to|with)|"
-    r"met with|left a message for)[ \t]+(?:mom|dad|grandma|home|the parents?)|"
+    r"met with|left a message for)[ \t]+(?:mom|mama|dad|grandma|home|the parents?)|"
     r"(?:mom|dad|the parents?) (?:knows?|was called|is aware|picked (?:him|her) up)|"
     r"\w+['’]s (?:mom|dad|mother|father|parents|guardian|grandma|grandmother)|"
-    r"(?:his|her|their) (?:mom|dad|mother|father|parents|guardian|grandma)|"
+    r"(?:his|her|their) (?:mom|dad|mother|father|parents|guardian|grandma|grandmother|"
+    r"grandfather|aunt|uncle)|"
     r"(?:su|la|el|sus) (?:mamá|mama|papá|papa|madre|padre|padres|abuela|abuelo|tutora?)|"
     r"(?:mamá|mama|papá|papa|madre|padre|padres) de|"
     r"(?:mẹ|bố|ba|phụ huynh|phu huynh|me|bo) (?:của |cua )?(?:em|cháu|chau))\b",
@@ -51,6 +52,7 @@ _SCHOOL_STAFF = re.compile(
     r"case manager|speech-language pathologist|resource specialist|intervention specialist|"
     r"nutrition services|food services|cafeteria manager|transportation supervisor|"
     r"bus driver|health aide|health office|health tech|athletic director|athletic trainer|"
+    r"school social worker|"
     r"campus supervisor|registrar|"
     r"attendance clerk|attendance secretary|discipline clerk|attendance (?:&|and) discipline|"
     r"assistant principal|vice principal|dean of students|"
@@ -81,6 +83,7 @@ _SCHOOL_SITE = re.compile(
     r"\b(?:\p{Lu}\w+[ \t]+)?(?:Elementary|Middle School|High School|Intermediate School|"
     r"Primary School|Academy|(?i:escuela|primaria|secundaria|preparatoria)|Trường|Truong|"
     r"School District|Distrito Escolar|Học khu|Hoc khu)\b"
+    r"|\b\p{Lu}\w+[ \t]+(?:MS|ES|HS|Elem\.?)(?![\w-])"  # "Brantley Oaks MS & Satilla Bend ES"
 )
 _SCHOOL_LIFE_WORDS = re.compile(
     r"\b(?:homeroom|recess|lunch duty|classroom|class period|semester|quarter grades|"
@@ -92,6 +95,7 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"\d(?:st|nd|rd|th) (?:per|pd|period|hr|hour|block)|(?:all|both|\d|six|seven) periods|"
     r"tareas|trabajos? de clase|bài tập về nhà|bai tap ve nha|"
     r"my (?:seniors|juniors|freshmen|sophomores|kiddos|caseload)|ở trường|o truong|"
+    r"kindergarten|pre-?k|preschool|(?:at|during) circle|unit \d+ (?:test|quiz)|"
     r"của trường|cua truong|re-?entry meeting|after-school|"
     r"(?:her|his|their) (?:(?:PE|math|science|English|history|art|music|band|homeroom|"
     r"reading|ELD|special ed|resource|\d(?:st|nd|rd|th) period) )?teachers?|"

@@ -335,9 +335,10 @@ _LAST_FIRST_LINE = regex.compile(
 )
 
 
-# "NGUYEN, KEVIN (ID 318842, grade 10)": a form's capitals, anywhere in a line
+# "NGUYEN, KEVIN (ID 318842, grade 10)", "McGAHEE, Brantley": a form's capitals, anywhere
 _CAPS_LAST_FIRST = regex.compile(
-    r"(?<![\w,])([A-Z]{2,}(?:[ -][A-Z]{2,})?),[ \t]+([A-Z]{2,})(?![\w])"
+    r"(?<![\w,])((?:Mc|Mac|O['’])?[A-Z]{2,}(?:[ -][A-Z]{2,})?),[ \t]+"
+    r"([A-Z]{2,}|[A-Z][a-z]+)(?![\w])"
 )
 
 

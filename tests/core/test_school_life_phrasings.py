@@ -11,6 +11,7 @@ that ends the sentence before a name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 
 from dlp import config
@@ -307,4 +308,79 @@ def test_an_unaccented_be_before_a_vietnamese_family_name_is_a_child(scan: Scan)
         "Uyen vi truong co mandated report ve vet bam tren tay be.\n\nThay Tuan\n"
     )
     result = scan(body, to="di.hoa@icloud.com", subject="chuyen cua be")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_number_right_after_the_word_student_is_a_student_id(scan: Scan) -> None:
+    body = "Same issue for student 3188042 (Riley Okafor): Algebra I S1 grade 49 will not post.\n"
+    result = scan(body, to="support@gradebookpro.com", subject="Ticket 55190 follow-up")
+    assert any(f.role == "student_id" for f in result.findings)
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_spanish_list_with_student_numbers_and_birth_dates_is_a_roster(
+    scanner: Scanner,
+) -> None:
+    names = [
+        ("Aguilar Ríos", "Fernanda"), ("Bautista Cruz", "Diego"), ("Castillo Mejía", "Brayan"),
+        ("Domínguez Pérez", "Valeria"), ("Escobar Luna", "Ana Sofía"), ("Flores Tzul", "Kevin"),
+        ("García Xol", "Yesenia"), ("Hernández Soto", "José Luis"), ("Ixcoy Ramos", "Marvin"),
+        ("Juárez Solís", "Daniela"), ("López Cano", "Emily"),
+    ]  # fmt: skip
+    rows = [
+        f"{last},{first},31{i:05d},{10 + i}/0{1 + i % 9}/2012,3.{i}"
+        for i, (last, first) in enumerate(names)
+    ]
+    csv = "Apellidos,Nombre,No. estudiante,Fecha nac. (dd/mm/aaaa),Nivel ACCESS\n" + "\n".join(rows)
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = TEACHER, "datos@accesslist.org", "Lista ACCESS"
+    msg.set_content("Aquí está la lista que pidió.\n")
+    msg.add_attachment(csv.encode(), maintype="text", subtype="csv", filename="lista.csv")
+    result = scanner.scan(msg.as_bytes())
+    assert {"bulk_roster", "student_record"} <= set(result.categories), result.classification.notes
+
+
+def test_a_surname_in_capitals_with_mc_before_the_given_name_is_a_name(scan: Scan) -> None:
+    body = (
+        "Re: McGAHEE, Brantley (2nd grade, Mrs. Lott)\n\nMr. McGahee, Brantley came to see me "
+        "twice today wheezing after PE. His inhaler in the clinic is empty; please bring a new "
+        "one.\n\nRenata Oyelaran, RN\nSchool Nurse\n"
+    )
+    result = scan(body, to="b.mcgahee@yahoo.com", subject="Clinic note")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_name_in_capitals_with_accents_is_a_name(scan: Scan) -> None:
+    body = (
+        "Anh Khoa, tuần này nhờ nhóm tình nguyện kèm các em: BÙI NGỌC HÂN (lớp 6) đang rớt môn "
+        "Toán (49) và có kế hoạch 504 vì ADHD.\n\nLinh\n"
+    )
+    result = scan(body, to="nhom.tinh.nguyen@gmail.com", subject="Danh sách em cần kèm")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_child_who_does_not_want_to_live_is_a_health_record(scan: Scan) -> None:
+    body = (
+        "Mandy, em Lê Tường Vy (7th) wrote in her journal that she 'không muốn sống nữa' - "
+        "doesn't want to live anymore. Please see her this morning.\n\nLinh\n"
+    )
+    result = scan(body, to="mandy.counsel@gmail.com", subject="urgent")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_the_pupils_of_a_named_school_are_not_a_named_pupil(scan: Scan) -> None:
+    body = (
+        "Para su segmento comunitario: desayuno y almuerzo gratis para todos los alumnos de "
+        "Satilla Bend y Brantley Oaks. Si su hijo tiene alergias, comuníquese con la enfermera.\n"
+    )
+    result = scan(body, to="radio@lavozcostera.com", subject="Menú escolar")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_father_barred_from_pickup_by_a_judge_is_a_custody_record(scan: Scan) -> None:
+    body = (
+        "Para el programa después de clases: la mamá trajo la orden del juez. El papá NO puede "
+        "recoger a Mateo Salgado Quiroz (1er grado). Solo la mamá y la abuela.\n"
+    )
+    result = scan(body, to="guarderia.estrellita@gmail.com", subject="Quién puede recoger")
     assert "student_record" in result.categories, result.classification.notes
