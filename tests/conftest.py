@@ -49,6 +49,7 @@ LABELLED_SETS = (
     "blindI",
     "blindJ",
     "blindK",
+    "blindL",
     "holdout",
     "holdout2",
     "holdout3",

@@ -206,6 +206,7 @@ def test_fourth_blind_set_keeps_its_tuned_figures() -> None:
 #   I Bayou Verde (TX)       0.928  0.959  0.108  es 0.893
 #   J Salal Creek (WA)       0.947  0.971  0.081  en 0.932
 #   K Delia Marsh (CA)       0.902  0.903  0.098  vi 0.846
+#   L Altamaha Ridge (GA)    0.914  0.864  0.032  es 0.828
 # (I's only remaining miss is a 12-person staff directory with work emails and phones,
 # which its author labelled pass and the filter holds as a bulk roster; see the README.)
 KEPT_FLOORS = {
@@ -217,6 +218,7 @@ KEPT_FLOORS = {
     "blindI": (0.97, 0.95, 0.90, 0.02),
     "blindJ": (0.97, 0.95, 0.85, 0.02),
     "blindK": (0.97, 0.95, 0.75, 0.02),
+    "blindL": (0.97, 0.95, 0.70, 0.02),
 }
 
 
