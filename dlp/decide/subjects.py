@@ -88,11 +88,11 @@ def school_life_student(
             return Subject(m, tied, "in the same paragraph as the name")
         if m.chunk in subjects and _plainly_a_name(extraction, m):
             # "Re: Kaylee Brandt - 504 mtg follow up": the subject names whom the message is about
-            return Subject(m, tuple(confidential), "named in the subject line of the message")
+            return Subject(m, tuple(confidential), "in a message whose subject line names them")
         if _listed(extraction, findings, m) and (
             about := [i for i in confidential if findings[i].chunk in subjects]
         ):
-            return Subject(m, tuple(about), "named by the subject line of a list it is in")
+            return Subject(m, tuple(about), "in the subject line of the list they are in")
     return None
 
 
