@@ -165,7 +165,7 @@ _CONTACT_BEFORE = re.compile(
 # or a lower-case particle before the name: "de Brayan Ochoa Pineda"
 _LEADING_VERB = re.compile(
     r"(?:(?:Email|E-mail|Contact|Call|Ask|Text|See|Welcome|Thank|Thanks|Hi|Hello|Hola|Dear|"
-    r"Estimad[oa]|Querid[oa])[ \t]+|"
+    r"Estimad[oa]|Querid[oa]|Chào|Chao|Thưa|Thua|Kính gửi|Kinh gui)[ \t]+|"
     r"(?:de|del|a|la|el)[ \t]+(?=[A-ZÁÉÍÓÚÑ]))"
 )
 _PARENT_OF = re.compile(r"^\s+of\s+(?:the\s+)?$", re.I)  # "son of Colin Powell": a parent
@@ -193,7 +193,7 @@ def _titles(text: str, f: Finding, start: int, end: int) -> bool:
 
 # "Coach Dre, Addison Hale sustained ...": the title is Dre's, whom the sentence addresses
 # "... as the counselor. Jalen": a sentence ends (not an initial: "S. Thibodeaux")
-_SENTENCE_END = re.compile(r"(?:^|[a-z]{2})[.!?](?:\s|$)")
+_SENTENCE_END = re.compile(r"(?:^|[a-z]{2}|[A-Z]{2})[.!?](?:\s|$)")  # "... de DHS. Lucía"
 _OWN_NAME_AFTER = re.compile(r"[ \t]+[A-Z][\w'’-]+[ \t]*\n[ \t>]*\n")
 _VOCATIVE = re.compile(r"^[ \t]+[A-Z][\w'’-]*[ \t]*[,:;!][ \t]*$")
 

@@ -63,7 +63,8 @@ _SCHOOL_STAFF = re.compile(
 )
 _SENDER_TITLE = re.compile(
     r"\b(?:RN|LVN|LPN|PsyD|Ed\.?D|M\.?Ed|LCSW|SLP|CCC-SLP|OTR/L|teacher|counselor|nurse|"
-    r"school psychologist|maestr[oa]|consejer[oa]|enfermera|giáo viên|y tá)\b",
+    r"school psychologist|maestr[oa]|consejer[oa]|enfermera|enfermer[ií]a|giáo viên|y tá|"
+    r"homeless liaison)\b",
     re.I,
 )
 _QUOTED_SENDER = re.compile(
@@ -96,6 +97,7 @@ _SCHOOL_LIFE_WORDS = re.compile(
     r"tareas|trabajos? de clase|bài tập về nhà|bai tap ve nha|"
     r"my (?:seniors|juniors|freshmen|sophomores|kiddos|caseload)|ở trường|o truong|"
     r"kindergarten|pre-?k|preschool|(?:at|during) circle|unit \d+ (?:test|quiz)|"
+    r"l[oa] mandamos a (?:la )?casa|sent (?:him|her) home|"
     r"của trường|cua truong|re-?entry meeting|after-school|"
     r"(?:her|his|their) (?:(?:PE|math|science|English|history|art|music|band|homeroom|"
     r"reading|ELD|special ed|resource|\d(?:st|nd|rd|th) period) )?teachers?|"

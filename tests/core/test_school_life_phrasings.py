@@ -384,3 +384,31 @@ def test_a_father_barred_from_pickup_by_a_judge_is_a_custody_record(scan: Scan) 
     )
     result = scan(body, to="guarderia.estrellita@gmail.com", subject="Quién puede recoger")
     assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_greeting_is_not_part_of_a_name(scan: Scan) -> None:
+    body = (
+        "Chao anh Hung,\n\nNam hoc nay hoc khu co 194 hoc sinh noi tieng Viet o nha; 38 em co "
+        "ke hoach 504 hoac IEP. Chung toi khong cung cap so lieu cho nhom duoi 10 em.\n"
+    )
+    result = scan(body, to="toasoan@nguoiviet.com", subject="so lieu hoc sinh")
+    assert result.categories == [], result.classification.notes
+
+
+def test_an_acronym_ending_a_sentence_ends_its_title(scan: Scan) -> None:
+    body = (
+        "Sra. Mondragón: recibimos la orden de protección. La niña está en cuidado temporal "
+        "con usted según la trabajadora social de DHS. Lucía Mondragón Pérez ya no puede irse "
+        "con el papá.\n"
+    )
+    result = scan(body, to="abuela.mondragon@gmail.com", subject="quién puede recoger")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_failing_mark_written_in_vietnamese_is_a_record(scan: Scan) -> None:
+    body = (
+        "Chào chị Lan, em Linh đang bị điểm F môn Đại số 1 và thiếu bài tập.\n\n"
+        "> Thưa thầy, tôi là mẹ của Nguyễn Thị Linh lớp 9. Xin thầy cho biết điểm của cháu.\n"
+    )
+    result = scan(body, to="lan.nguyen.me@gmail.com", subject="Re: hỏi về điểm của cháu")
+    assert "student_record" in result.categories, result.classification.notes
