@@ -50,6 +50,7 @@ LABELLED_SETS = (
     "blindJ",
     "blindK",
     "blindL",
+    "blindM",
     "holdout",
     "holdout2",
     "holdout3",
