@@ -16,7 +16,13 @@ from dlp.config import Settings
 from dlp.decide.addressee import addressee, speaks_to_reader
 from dlp.decide.people import Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
-from dlp.decide.subjects import is_bystander, places_of, school_life_student, tied_findings
+from dlp.decide.subjects import (
+    is_bystander,
+    places_of,
+    school_life_student,
+    subject_chunks,
+    tied_findings,
+)
 from dlp.model import Category, ChunkKind, Classification, Extraction, Finding
 
 CONFIDENTIAL_STUDENT = {
@@ -58,10 +64,6 @@ class _Evidence:
         ]
 
 
-def _subject_chunks(extraction: Extraction) -> set[int]:
-    return {i for i, c in enumerate(extraction.chunks) if c.where.endswith("subject")}
-
-
 def _student_record(
     ev: _Evidence,
     mentions: list[Mention],
@@ -74,7 +76,7 @@ def _student_record(
     if ids:
         notes.append(f"student identified by {len(ids)} student ID number(s)")
         return tuple(ids)
-    subjects = _subject_chunks(extraction)
+    subjects = subject_chunks(extraction)
     students = [m for m in mentions if m.role == "student" and not m.is_author]
     for m in students:
         confidential = [
@@ -146,7 +148,7 @@ def _staff_record(
         if same_chunk:
             notes.append("staff member identified by employee ID with personnel information")
             return (i, *same_chunk)
-    subjects = _subject_chunks(extraction)
+    subjects = subject_chunks(extraction)
     workplace = _workplace(ev, extraction)
     for m in mentions:
         if m.role in ("student", "place", "contact") or m.is_author:

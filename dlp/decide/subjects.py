@@ -41,6 +41,11 @@ class Subject:
     where: str  # how they were tied ("same paragraph as the first name", ...)
 
 
+def subject_chunks(extraction: Extraction) -> set[int]:
+    """The subject lines: the message's own and those of attached mail."""
+    return {i for i, c in enumerate(extraction.chunks) if c.where.endswith("subject")}
+
+
 def places_of(extraction: Extraction, mentions: Sequence[Mention], key: str) -> list[Place]:
     """Every place a person is named: full-name mentions, then their first name alone."""
     full = [Place(m.chunk, m.start, m.end) for m in mentions if m.key == key]
@@ -77,7 +82,7 @@ def school_life_student(
 ) -> Subject | None:
     """The first person with no role word whose paragraph holds confidential student information."""
     seen: set[str] = set()
-    subjects = {i for i, c in enumerate(extraction.chunks) if c.where.endswith("subject")}
+    subjects = subject_chunks(extraction)
     for m in mentions:
         if m.role != "unknown" or m.is_author or m.key in seen or is_bystander(extraction, m):
             continue
