@@ -114,13 +114,13 @@ def _school_life_student(
 ) -> tuple[int, ...]:
     """A person with no role word, in a message about school life, with student information."""
     unknown = any(m.role == "unknown" and not m.is_author for m in mentions)
-    if not unknown or not ev.indices(TIED_STUDENT | HOME_CONTACT):
+    # in mail about school life a named person's home phone or address is a family's
+    tied = ev.indices(TIED_STUDENT | HOME_CONTACT)
+    if not unknown or not tied:
         return ()  # most mail: nobody to weigh, so the whole message is not read again
     signals = school_signals(extraction, ev.findings, author_names, addressee_names)
     if not about_school_life(signals):
         return ()
-    # in mail about school life a named person's home phone or address is a family's
-    tied = ev.indices(TIED_STUDENT | HOME_CONTACT)
     found = school_life_student(extraction, ev.findings, mentions, tied)
     if found is None:
         return ()

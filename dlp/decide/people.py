@@ -489,14 +489,8 @@ def find_mentions(
             continue
         if not rostered and not vietnamese_order(surface.split()):
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
-        if not rostered and _names_a_day_or_business(text, start, surface):
+        if not rostered and _no_one(text, start, end, district_words):
             continue
-        if not rostered and _WORD_GOES_ON.match(text, end):
-            continue  # "adult S. Drop-off": the word goes on; no name ends in "-off"
-        if not rostered and len(set(name_key(surface).split()) & district_words) >= 2:
-            continue  # "Bayou Verde", "Information Bayou Verde": the district's own name
-        if not rostered and ", " not in surface and _INITIAL_AFTER.match(text, end):
-            continue  # "José Luis C.": given names and an initial identify nobody (F.2.a)
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered or ", " in surface else surface)
@@ -518,6 +512,19 @@ def find_mentions(
             role, why = "place", "part of a street address"
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
+    """A name-shaped phrase that names nobody who can be identified."""
+    surface = text[start:end]
+    return bool(
+        _names_a_day_or_business(text, start, surface)
+        or _WORD_GOES_ON.match(text, end)  # "adult S. Drop-off": no name ends in "-off"
+        # "Bayou Verde", "Information Bayou Verde": the district's own name
+        or len(set(name_key(surface).split()) & district_words) >= 2
+        # "José Luis C.": given names and an initial identify nobody (F.2.a)
+        or (", " not in surface and _INITIAL_AFTER.match(text, end))
+    )
 
 
 _WORD_GOES_ON = re.compile(r"-[a-z]")

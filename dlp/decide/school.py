@@ -202,8 +202,7 @@ def _named_list(extraction: Extraction, findings: Sequence[Finding]) -> tuple[in
     for chunk, lines in starts.items():
         rows = sorted(lines & details.get(chunk, set()))
         if len(lines) >= LIST_ROWS and len(rows) >= LIST_DETAILS:
-            text = extraction.chunks[chunk].text
-            return chunk, text[rows[0] : text.find("\n", rows[0]) % (len(text) + 1)]
+            return chunk, extraction.chunks[chunk].text[rows[0] :].split("\n", 1)[0]
     return None
 
 
