@@ -51,6 +51,7 @@ LABELLED_SETS = (
     "blindK",
     "blindL",
     "blindM",
+    "blindN",
     "holdout",
     "holdout2",
     "holdout3",

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dlp.detect.names import structural_word, vietnamese_order
+from dlp.detect.names import given_name, structural_word, vietnamese_order
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -48,7 +48,8 @@ _ADDRESS_ROLES = {"street_address", "home_address"}
 _PARTICLES = {"de", "del", "la", "los", "van", "der", "von", "da", "di", "le"}
 _HONORIFICS = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "sr", "sra", "srta",
-    "padre", "pastor", "father", "fr", "rev", "reverend",  # clergy: "Hola Padre Tomás"
+    # clergy: "Hola Padre Tomás", "Hermana Lucía:"
+    "padre", "pastor", "pastora", "hermana", "hermano", "sor", "father", "fr", "rev", "reverend",
     # Vietnamese forms of address, as typed and with accents folded (name_key)
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
@@ -524,7 +525,22 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
         or len(set(name_key(surface).split()) & district_words) >= 2
         # "José Luis C.": given names and an initial identify nobody (F.2.a)
         or (", " not in surface and _INITIAL_AFTER.match(text, end))
+        or _landform(surface)
     )
+
+
+# "Mill Pond", "Cedar Ridge": a school or neighbourhood named after the land, unless the
+# first word is someone's given name ("Sandy Hill" may be a girl)
+_LANDFORMS = {
+    "pond", "creek", "falls", "hill", "hills", "ridge", "valley", "lake", "lakes", "river",
+    "brook", "springs", "meadow", "meadows", "grove", "woods", "heights", "hollow", "glen",
+    "canyon", "prairie", "bluff", "bluffs", "crossing", "landing", "harbor", "bayou", "mesa",
+}  # fmt: skip
+
+
+def _landform(surface: str) -> bool:
+    words = surface.split()
+    return len(words) == 2 and words[1].lower() in _LANDFORMS and not given_name(words[0])
 
 
 _WORD_GOES_ON = re.compile(r"-[a-z]")

@@ -102,9 +102,11 @@ def school_life_student(
 
 
 def _plainly_a_name(extraction: Extraction, m: Mention) -> bool:
-    """Capitalised, with a listed given name or surname: not "Toro Talk" or "15 min slot"."""
+    """Capitalised, or all in lower case as a hurried subject is ("scores for liam
+    okafor-price"), with a listed given name and surname: not "Toro Talk" or "15 min slot"."""
     words = extraction.chunks[m.chunk].text[m.start : m.end].split()
-    return all(w[:1].isupper() for w in words) and listed_full_name(words)
+    cased = all(w[:1].isupper() for w in words) or all(w.islower() for w in words)
+    return cased and listed_full_name(words)
 
 
 def _listed(extraction: Extraction, findings: Sequence[Finding], m: Mention) -> bool:

@@ -160,6 +160,11 @@ def known_name(words: list[str]) -> bool:
     return len(words) >= 2 and _known_name(words)
 
 
+def given_name(word: str) -> bool:
+    """A listed given name (census and the shipped lists), accents folded."""
+    return _fold(word) in _given()
+
+
 def _given_and_surname(words: list[str]) -> bool:
     """'Asthma Action Plan - Ethan Whitaker': a name inside a Title Case heading."""
     return _fold(words[0]) in _given() and _fold(words[-1]).split("-")[0] in _surnames()
@@ -336,17 +341,22 @@ _LAST_FIRST_LINE = regex.compile(
 
 
 # "NGUYEN, KEVIN (ID 318842, grade 10)", "McGAHEE, Brantley": a form's capitals, anywhere
+# also copied into a sentence, accents and particles kept: "la evaluación con DE JESÚS,
+# ALEXANDRA después de ..."
 _CAPS_LAST_FIRST = regex.compile(
-    r"(?<![\w,])((?:Mc|Mac|O['’])?[A-Z]{2,}(?:[ -][A-Z]{2,})?),[ \t]+"
-    r"([A-Z]{2,}|[A-Z][a-z]+)(?![\w])"
+    r"(?<![\w,])((?:(?:DE LA|DE LOS|DEL|DE|VAN|VON|DA|DI|LE|LA)[ \t]+)?(?:Mc|Mac|O['’])?"
+    r"\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),[ \t]+(\p{Lu}{2,}|\p{Lu}\p{Ll}+)(?![\w])"
 )
+_SURNAME_PARTICLES = {"de", "del", "la", "los", "van", "von", "da", "di", "le"}
 
 
 def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
     given = _given()
     surnames = _surnames()
     for m in [*_LAST_FIRST_LINE.finditer(text), *_CAPS_LAST_FIRST.finditer(text)]:
-        family = _fold(m.group(1).split()[0]).split("-")[0]
+        words = m.group(1).split()
+        family = _fold(next((w for w in words if w.lower() not in _SURNAME_PARTICLES), words[0]))
+        family = family.split("-")[0]
         first = _fold(m.group(2).split()[0])  # "Ibarra Solís, Joaquín Andrés": two given names
         if first in given and family in surnames and family not in _NOT_NAMES:
             yield m.start(1), m.end(2)

@@ -412,3 +412,82 @@ def test_a_failing_mark_written_in_vietnamese_is_a_record(scan: Scan) -> None:
     )
     result = scan(body, to="lan.nguyen.me@gmail.com", subject="Re: hỏi về điểm của cháu")
     assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_state_student_id_in_a_help_ticket_identifies_the_student(scan: Scan) -> None:
+    body = (
+        "Support,\n\nThe accommodations tab errors out for SASID 2093317405 (gr 6, Oak Street). "
+        "Her plan lists extended time and a reader for dyslexia; the team meets Friday.\n"
+    )
+    result = scan(body, to="help@iep-portal.example", subject="tab error")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_child_labelled_with_a_nickname_in_quotes_is_named(scan: Scan) -> None:
+    body = (
+        'Child: Tobias "Toby" Marchetti-Ruiz, age 8, grade 3\n'
+        "He told the nurse he was hit with a cord at home. He has an IEP for autism.\n"
+    )
+    result = scan(body, to="hotline.intake@gmail.com", subject="follow-up")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_student_named_in_a_lower_case_subject_is_its_subject(scan: Scan) -> None:
+    body = (
+        "Sending what we have before the move: WISC-V FSIQ 79, working memory 71. "
+        "She qualified under specific learning disability in math last spring.\n"
+    )
+    result = scan(body, to="psych.office@gmail.com", subject="testing for emma kowalski")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_teaching_assistants_warning_is_a_staff_record(scan: Scan) -> None:
+    body = (
+        "Anh Tuan oi, co Le Ngoc Han (tro giang lop 2 o truong Oak) vua bi thu canh cao vi "
+        "nghi nhieu, va bi giu luong mot thang. Dung noi voi ai nhe.\n"
+    )
+    result = scan(body, to="tuan.family@gmail.com", subject="chuyen truong")
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_school_named_after_the_land_is_not_a_pupil(scan: Scan) -> None:
+    body = (
+        "Board members,\n\nPercent proficient by school:\n"
+        "  Cedar Hollow   41%   (gr 5)\n  Oak Bluff      37%   (gr 8)\n\n"
+        "These are the public figures the state will post next week.\n"
+    )
+    result = scan(body, to="board.member3@gmail.com", subject="assessment results summary")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_letter_greeting_a_nun_names_no_staff_member(scan: Scan) -> None:
+    body = (
+        "Hermana Lucía:\n\nLe mando la solicitud de evaluación en blanco para las familias "
+        "de la parroquia.\n\nSaludos,\nInés\n"
+    )
+    result = scan(body, to="parroquia.sanjose@gmail.com", subject="solicitud de evaluación")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_note_that_a_w2_reprint_is_ready_is_not_a_personnel_record(scan: Scan) -> None:
+    body = (
+        "Hi Renata,\n\nYour W-2 reprint is at the payroll window; bring a photo ID. "
+        "Please don't email your SSN.\n\nPayroll\n"
+    )
+    result = scan(body, to="renata.home@yahoo.com", subject="W-2 reprint")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_surname_first_in_capitals_inside_a_sentence_names_the_student(scan: Scan) -> None:
+    body = (
+        "Equipo: hoy hice la evaluación de riesgo con DE LA ROSA, VALENTINA después de lo que "
+        "dijo en clase. Ideación pasiva, sin plan. Plan de seguridad firmado con la mamá.\n"
+    )
+    result = scan(body, to="equipo.apoyo@gmail.com", subject="seguimiento (gr 8)")
+    assert result.categories == ["student_record"], result.classification.notes
+
+
+def test_a_particle_alone_before_a_comma_in_capitals_is_read_without_error(scan: Scan) -> None:
+    body = "Apoyo del IEP para padres, aula LA, MARTES y JUEVES a las 3. Traigan preguntas.\n"
+    result = scan(body, to="padres.club@gmail.com", subject="taller IEP")
+    assert result.categories == [], result.classification.notes
