@@ -86,6 +86,10 @@ class DetectionSection(_Section):
     min_score: float = Field(0.5, ge=0.0, le=1.0)  # findings below this are ignored
     context_words_before: int = Field(6, ge=0, le=50)
     context_words_after: int = Field(2, ge=0, le=50)
+    # the learned second opinion (dlp/decide/learned.py): where the rules find no record, a
+    # message the model scores at least this high that names a person is a record about them
+    record_model: bool = True
+    record_model_threshold: float = Field(0.7, gt=0.0, le=1.0)
     watch_patterns: bool = False  # the relay reloads pattern files when they change on disk
     # seconds between a relay's looks at the shared database (published patterns and
     # roster, store health); only used with a PostgreSQL quarantine

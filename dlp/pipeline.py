@@ -12,14 +12,16 @@ import uuid
 from dataclasses import dataclass, field
 
 from dlp.config import Settings
+from dlp.decide import learned
 from dlp.decide.addressee import names_in_addresses
 from dlp.decide.classify import classify
+from dlp.decide.learned import ModelScore
 from dlp.decide.policy import decide_message
 from dlp.decide.recipients import classify_recipients
 from dlp.detect.analyzer import Detector
 from dlp.extract.mime import read_message
 from dlp.model import Category, Classification, Decision, Envelope, Extraction, Finding, Recipients
-from dlp.roster.scan import RosterStage
+from dlp.roster.scan import RosterScan, RosterStage
 
 
 @dataclass(frozen=True)
@@ -58,17 +60,14 @@ class Scanner:
             # no SMTP envelope (a file from disk): recipients from To/Cc/Bcc (POLICY.md 1)
             sender = envelope.sender if envelope and envelope.sender else headers.sender
             envelope = Envelope(sender=sender, recipients=headers.recipients)
-        findings = self.detector.detect(extraction.chunks)
         authors = headers.author_names
-        rostered = self.roster.apply(extraction.chunks, findings) if self.roster else None
-        findings = rostered.findings if rostered else findings
-        classification = classify(
-            extraction,
-            findings,
-            self.settings,
-            authors,
-            headers.addressee_names + names_in_addresses(headers.recipients),
-        )
+        addressees = headers.addressee_names + names_in_addresses(headers.recipients)
+        findings, rostered, classification = self._classify(extraction, authors, addressees)
+        opinion = self._second_opinion(extraction, classification)
+        if opinion is not None:  # NER reads every part now: the model found no listed word
+            findings, rostered, classification = self._classify(
+                extraction, authors, addressees, opinion
+            )
         recipients = classify_recipients(envelope.recipients, self.settings)
         guardian = bool(
             self.roster
@@ -90,6 +89,31 @@ class Scanner:
             decision=decision,
             size=len(raw),
         )
+
+    def _classify(
+        self,
+        extraction: Extraction,
+        authors: tuple[str, ...],
+        addressees: tuple[str, ...],
+        opinion: ModelScore | None = None,
+    ) -> tuple[list[Finding], RosterScan | None, Classification]:
+        chunks = extraction.chunks
+        findings = self.detector.detect(chunks, names_everywhere=opinion is not None)
+        rostered = self.roster.apply(chunks, findings) if self.roster else None
+        findings = rostered.findings if rostered else findings
+        classification = classify(extraction, findings, self.settings, authors, addressees, opinion)
+        return findings, rostered, classification
+
+    def _second_opinion(
+        self, extraction: Extraction, classification: Classification
+    ) -> ModelScore | None:
+        """The learned model's score, where the rules found nothing sensitive (a part that
+        could not be read aside) and the model is confident."""
+        detection = self.settings.detection
+        if not detection.record_model or classification.categories - {Category.UNSCANNABLE}:
+            return None
+        score = learned.load().score("\n".join(c.text for c in extraction.chunks))
+        return score if score.probability >= detection.record_model_threshold else None
 
 
 def author_names(raw: bytes) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from dlp.config import Settings
 from dlp.decide.addressee import addressee, speaks_to_reader
+from dlp.decide.learned import ModelScore
 from dlp.decide.people import Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import (
@@ -151,8 +152,8 @@ def _staff_record(
     subjects = subject_chunks(extraction)
     workplace = _workplace(ev, extraction)
     for m in mentions:
-        if m.role in ("student", "place", "contact") or m.is_author:
-            continue
+        if m.role in ("student", "place", "contact") or m.is_author or _one_of(m.key, students):
+            continue  # a pupil: "evaluación" next to her name is hers
         # personnel terms make a named person staff; home contacts only count for known staff
         wanted = CONFIDENTIAL_STAFF if m.role == "staff" else {"staff_info"}
         near = [
@@ -164,7 +165,7 @@ def _staff_record(
         why = m.why or "near personnel terms"
         if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
             # a home address given in HR mail; not the home phone of the student found above
-            if m.role == "unknown" and workplace and m.key not in students:
+            if m.role == "unknown" and workplace:
                 wanted = wanted | HOME_CONTACT
                 why = f"in mail about staff ({workplace})"
             places = places_of(extraction, mentions, m.key)
@@ -236,6 +237,23 @@ def _personnel_letter(
     return tuple(about)
 
 
+def _learned_record(
+    mentions: list[Mention], extraction: Extraction, notes: list[str], opinion: ModelScore
+) -> tuple[Category, tuple[int, ...]] | None:
+    """The first person named in full who is not the author, a greeting or a place: the
+    model says the message is a record, and this is whom it can be about."""
+    for m in mentions:
+        if m.is_author or m.role in ("place", "contact") or is_bystander(extraction, m):
+            continue
+        category = Category.STAFF_RECORD if m.role == "staff" else Category.STUDENT_RECORD
+        notes.append(
+            f"the learned model reads the message as a record about someone: {opinion.describe()}"
+        )
+        notes.append(f"a person named in full ({m.why or 'no role word'}) is whom it is about")
+        return category, (m.finding,)
+    return None
+
+
 def _workplace(ev: _Evidence, extraction: Extraction) -> str:
     """A staff title, personnel term or employee ID anywhere: the message is about staff."""
     found = ev.indices({"staff_context", "staff_info", "staff_id"})
@@ -243,6 +261,12 @@ def _workplace(ev: _Evidence, extraction: Extraction) -> str:
         return ""
     f = ev.findings[found[0]]
     return repr(" ".join(extraction.chunks[f.chunk].text[f.start : f.end].split()))
+
+
+def _one_of(key: str, keys: frozenset[str]) -> bool:
+    """The same person, or their surnames alone ("diaz acevedo" of "yamilet diaz acevedo")."""
+    words = set(key.split())
+    return any(words <= set(k.split()) for k in keys)
 
 
 def _near(f: Finding, m: Mention, reach: int) -> bool:
@@ -255,7 +279,9 @@ def classify(
     settings: Settings,
     author_names: Sequence[str] = (),
     addressee_names: Sequence[str] = (),
+    opinion: ModelScore | None = None,
 ) -> Classification:
+    """`opinion`: the learned model's score, given only when the rules alone found no record."""
     ev = _Evidence(findings)
     notes: list[str] = []
     mentions = find_mentions(extraction, findings, author_names, settings.district.name)
@@ -268,7 +294,11 @@ def classify(
     student = _student_record(ev, mentions, extraction, notes, author_names, addressee_names)
     if student:
         evidence[Category.STUDENT_RECORD] = student
-    student_keys = frozenset(m.key for m in mentions if student and m.finding == student[0])
+    # whoever the message presents as a pupil (the record's subject, a roster's rows) is not
+    # also a colleague: "Diaz Acevedo" in the note is "Diaz Acevedo, Yamilet" in the list
+    student_keys = frozenset(
+        m.key for m in mentions if m.role == "student" or (student and m.finding == student[0])
+    )
     staff = (
         _staff_record(ev, mentions, extraction, notes, student_keys)
         or _personnel_letter(ev, extraction, notes, author_names, addressee_names)
@@ -276,6 +306,10 @@ def classify(
     )
     if staff:
         evidence[Category.STAFF_RECORD] = staff
+    if opinion is not None and not (student or staff):
+        learned = _learned_record(mentions, extraction, notes, opinion)
+        if learned:
+            evidence[learned[0]] = learned[1]
     people, rows = roster_count(extraction, findings, mentions)
     if people >= settings.policy.bulk_threshold:
         evidence[Category.BULK_ROSTER] = rows

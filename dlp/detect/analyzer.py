@@ -230,19 +230,21 @@ class Detector:
         patterns = load_patterns(settings.patterns)
         return cls(settings, patterns, build_engine(settings, patterns, prefilter), ner_gate)
 
-    def detect(self, chunks: Sequence[TextChunk]) -> list[Finding]:
+    def detect(self, chunks: Sequence[TextChunk], names_everywhere: bool = False) -> list[Finding]:
+        """Every finding; `names_everywhere` has NER read every part in full, as it must
+        when the learned model (not a listed word) says the message is about someone."""
         findings: list[Finding] = []
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
-        findings.extend(self._names(self._name_windows(chunks, findings)))
+        findings.extend(self._names(self._name_windows(chunks, findings, names_everywhere)))
         return findings
 
     def _name_windows(
-        self, chunks: Sequence[TextChunk], findings: list[Finding]
+        self, chunks: Sequence[TextChunk], findings: list[Finding], everywhere: bool
     ) -> list[tuple[int, int, str]]:
         """(chunk, offset, text) NER reads: near evidence a name could combine with."""
-        if not self.ner_gate:  # every part in full; tables that label their names never need NER
+        if everywhere or not self.ner_gate:  # every part; tables that label names need no NER
             return [
                 (index, 0, chunk.text)
                 for index, chunk in enumerate(chunks)
