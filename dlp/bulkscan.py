@@ -55,7 +55,10 @@ def scan_one(scanner: object, path: Path, envelope: Envelope, as_json: bool) -> 
         raw = path.read_bytes()
     except OSError as exc:
         return Outcome(None, f"cannot read {path}: {exc.strerror}")
-    result = scanner.scan(raw, envelope)  # type: ignore[attr-defined]
+    try:
+        result = scanner.scan(raw, envelope)  # type: ignore[attr-defined]
+    except Exception as exc:  # a bug must not end a scan of a year of mail at one message
+        return Outcome(None, f"cannot scan {path}: internal error {exc!r}; please report it")
     render = report.to_json if as_json else report.to_line
     return Outcome(render(result, str(path)))
 

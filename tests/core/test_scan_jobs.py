@@ -104,3 +104,23 @@ def _alive(process: psutil.Process) -> bool:
         return process.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+class _BrokenScanner:
+    """Stands in for a scanner with a bug: no real input reliably triggers one."""
+
+    def scan(self, raw: bytes, envelope: object) -> None:
+        raise RuntimeError("generator raised StopIteration")
+
+
+def test_a_scan_that_fails_inside_is_reported_and_the_next_file_still_scanned(
+    tmp_path: Path,
+) -> None:
+    from dlp.bulkscan import scan_one
+    from dlp.model import Envelope
+
+    path = tmp_path / "a.eml"
+    path.write_bytes(make_message("Lunch at noon?"))
+    outcome = scan_one(_BrokenScanner(), path, Envelope("", ()), as_json=True)
+    assert outcome.line is None
+    assert str(path) in str(outcome.error) and "internal error" in str(outcome.error)
