@@ -52,6 +52,7 @@ LABELLED_SETS = (
     "blindL",
     "blindM",
     "blindN",
+    "blindO",
     "holdout",
     "holdout2",
     "holdout3",

@@ -37,7 +37,8 @@ _ORG_WORDS = {
     "trial", "newsletter", "messenger", "gazette", "bulletin", "news", "times", "line",
     "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
     # job titles and school abbreviations: "McKinney-Vento Liaison", "Camas Flats El."
-    "liaison", "coordinator", "specialist", "interpreter", "el", "elem", "hs", "balanced",
+    "liaison", "coordinator", "specialist", "interpreter", "officer", "el", "elem", "hs",
+    "balanced",
     "st", "ct", "cir", "pl", "ter", "trl", "app", "needs", "dietary",
     "post", "tribune", "herald", "journal", "chronicle", "observer", "examiner",  # papers
 }  # fmt: skip
@@ -53,6 +54,7 @@ _HONORIFICS = {
     # Vietnamese forms of address, as typed and with accents folded (name_key)
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
+    "jr", "iii", "iv",  # "CANTU JR, JESUS": a generation, not a name
 }  # fmt: skip
 _VENUE_BEFORE = re.compile(
     r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
@@ -66,7 +68,10 @@ _VENUE_BEFORE = re.compile(
 )
 _WEEKDAY = re.compile(
     r"(?:MON|TUES?|WED|THU(?:RS?)?|FRI|SAT|SUN)[ \t]+\w+|"
-    r"(?i:thứ|thu)[ \t]+(?i:hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay)|(?i:chủ|chu)[ \t]+(?i:nhật|nhat)"
+    r"(?i:thứ|thu)[ \t]+(?i:hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay)|(?i:chủ|chu)[ \t]+(?i:nhật|nhat)|"
+    # months: "Tháng Chín" (September), "Tháng Mười Hai"
+    r"(?i:tháng|thang)[ \t]+(?i:một|mot|giêng|gieng|hai|ba|tư|tu|năm|nam|sáu|sau|bảy|bay|tám|tam|"
+    r"chín|chin|mười|muoi|chạp|chap)(?:[ \t]+(?i:một|mot|hai))?"
 )
 _FESTIVAL_BEFORE = re.compile(
     r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de|\bDía de|\bDia de|\bLễ|\bnghỉ lễ)[ \t]+$"
@@ -107,7 +112,7 @@ def full_name(text: str, lower_case: bool = False) -> bool:
     """A first and last name; not "Maria G." (F.2.a limited identification), not a place."""
     raw = re.sub(r"['’]s$", "", text.strip(" \t\n.,;:()[]")).replace("\n", " ")
     tokens = [t for t in re.split(r"\s+", raw) if t and t[0] not in "\"“'("]  # drop "nicknames"
-    tokens = [t for t in tokens if t.lower().rstrip(".") not in _HONORIFICS]
+    tokens = [t for t in tokens if t.lower().strip(".,") not in _HONORIFICS]
     if not 2 <= len(tokens) <= 4 or any(any(ch.isdigit() for ch in t) for t in tokens):
         return False
     if len(tokens[-1].rstrip(".")) <= 1:  # "Maria G." identifies nobody
@@ -526,6 +531,21 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
         # "José Luis C.": given names and an initial identify nobody (F.2.a)
         or (", " not in surface and _INITIAL_AFTER.match(text, end))
         or _landform(surface)
+        or _spanish_abstract_noun(surface)
+    )
+
+
+def _spanish_abstract_noun(surface: str) -> bool:
+    """'Nutrición Infantil', 'Educación Especial': an office or a program, not a person
+    (given names such as Concepción or Asunción aside)."""
+    return any(
+        _fold_accents(w).endswith(("cion", "sion")) and not given_name(w) for w in surface.split()
+    )
+
+
+def _fold_accents(word: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch)
     )
 
 

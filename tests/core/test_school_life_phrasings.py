@@ -491,3 +491,59 @@ def test_a_particle_alone_before_a_comma_in_capitals_is_read_without_error(scan:
     body = "Apoyo del IEP para padres, aula LA, MARTES y JUEVES a las 3. Traigan preguntas.\n"
     result = scan(body, to="padres.club@gmail.com", subject="taller IEP")
     assert result.categories == [], result.classification.notes
+
+
+def test_a_name_with_a_generation_suffix_in_capitals_is_still_a_name(scan: Scan) -> None:
+    body = (
+        "Court update:\n\nRAMOS JR, DANIEL  DOB 02/14/2010  Gr 9\n"
+        "- 3 unexcused absences since the hearing, 1 tardy\n\nRecommend continuance.\n"
+    )
+    result = scan(body, to="clerk.jp3@gmail.com", subject="30-day update")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_teachers_summative_evaluation_sent_to_them_is_a_staff_record(scan: Scan) -> None:
+    body = (
+        "Marisa,\n\nHere is your T-TESS summative as we discussed:\n"
+        "Domain 2 Instruction: Developing\nDomain 3 Learning Environment: Proficient\n"
+        "You will be on a professional growth plan through March.\n\nDr. Okafor, Principal\n"
+    )
+    result = scan(body, to="Marisa Delgado <marisa.delgado77@gmail.com>", subject="your copy")
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_vietnamese_month_is_not_a_person(scan: Scan) -> None:
+    body = (
+        "Bản tin Tháng Chín: chúc mừng các em học sinh đi học đầy đủ: Bảo N., Vy T., Khang L. "
+        "Em nào bị bệnh xin phụ huynh gọi văn phòng.\n"
+    )
+    result = scan(body, to="phuhuynh.lop5@gmail.com", subject="bản tin")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_spanish_office_name_is_not_a_person() -> None:
+    from dlp.decide.people import find_mentions
+
+    text = "Alumno: (nombre)\nPrecio reducido: 40 centavos\n\nOficina de Nutrición Infantil\n"
+    start = text.index("Nutrición")
+    # the small NER model reads an office named in Spanish as a person
+    person = Finding(
+        "PERSON", 0.85, 0, start, start + len("Nutrición Infantil"), role="person_name"
+    )
+    extraction = Extraction((TextChunk("body", text),))
+    assert find_mentions(extraction, [person], ()) == []
+
+
+def test_a_job_title_after_a_labelled_name_is_not_part_of_it(scan: Scan) -> None:
+    body = (
+        "Registration for the attendance conference:\n"
+        "- Name: Doan Van Tien, Attendance Officer, Oakridge ISD\n"
+        "- Session: McKinney-Vento and truancy prevention\n"
+    )
+    result = scan(
+        body,
+        to="register@attendance-conf.example",
+        sender="Doan Van Tien <dtien@westpark.k12.ca.us>",
+        subject="registration",
+    )
+    assert result.categories == [], result.classification.notes
