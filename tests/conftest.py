@@ -53,6 +53,8 @@ LABELLED_SETS = (
     "blindM",
     "blindN",
     "blindO",
+    "blindP",
+    "blindQ",
     "holdout",
     "holdout2",
     "holdout3",

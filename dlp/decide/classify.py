@@ -18,6 +18,7 @@ from dlp.decide.learned import ModelScore
 from dlp.decide.people import Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import (
+    in_header_line,
     is_bystander,
     places_of,
     school_life_student,
@@ -78,7 +79,11 @@ def _student_record(
         notes.append(f"student identified by {len(ids)} student ID number(s)")
         return tuple(ids)
     subjects = subject_chunks(extraction)
-    students = [m for m in mentions if m.role == "student" and not m.is_author]
+    students = [  # not a name in a quoted "De:" header line
+        m
+        for m in mentions
+        if m.role == "student" and not m.is_author and not in_header_line(extraction, m)
+    ]
     for m in students:
         confidential = [
             i

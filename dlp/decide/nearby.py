@@ -101,3 +101,24 @@ def first_name_places(extraction: Extraction, key: str, skip: Sequence[Place]) -
             if not any(p.chunk == index and p.start <= m.start() < p.end for p in skip):
                 out.append(Place(index, m.start(), m.end()))
     return out[:50]
+
+
+_TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Sr|Sra|Srta)\.?[ \t]+"
+
+
+def titled_surname_places(extraction: Extraction, key: str, skip: Sequence[Place]) -> list[Place]:
+    """Where a person named in full is later called by title and surname ("Crystal
+    Maestas-Lujan" ... "Ms. Maestas-Lujan worked for us as ..."): the same person."""
+    words = key.split()
+    if len(words) < 2 or words[0] in VIETNAMESE_FAMILY:
+        return []
+    surname = r"[ \t-]".join(
+        "".join(_ACCENTED.get(ch, re.escape(ch)) for ch in w).capitalize() for w in words[1:]
+    )
+    titled = re.compile(r"(?<![\w'’-])" + _TITLE + "(" + surname + r")(?![\w-])", re.I)
+    out = []
+    for index, chunk in enumerate(extraction.chunks):
+        for m in titled.finditer(chunk.text):
+            if not any(p.chunk == index and p.start <= m.start(1) < p.end for p in skip):
+                out.append(Place(index, m.start(1), m.end(1)))
+    return out[:50]

@@ -35,6 +35,9 @@ _ORG_WORDS = {
     "iep", "sped", "plan", "program", "report", "notes", "summary", "minutes", "agenda",
     # clubs, publications and services: "Mock Trial", "Mariner Messenger", "Access Line"
     "trial", "newsletter", "messenger", "gazette", "bulletin", "news", "times", "line",
+    # in Spanish: "Feria de Empleo", an Outlook header's "Enviado:" run into a name
+    "feria", "taller", "junta", "programa", "oficina", "departamento", "distrito", "servicios",
+    "centro", "empleo", "enviado", "asunto",
     "hotline", "access", "health", "tournament", "robotics", "orchestra", "choir", "festival",
     # job titles and school abbreviations: "McKinney-Vento Liaison", "Camas Flats El."
     "liaison", "coordinator", "specialist", "interpreter", "officer", "el", "elem", "hs",
@@ -55,6 +58,7 @@ _HONORIFICS = {
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
     "ba", "bé", "be",
     "jr", "iii", "iv",  # "CANTU JR, JESUS": a generation, not a name
+    "deputy", "sheriff", "sgt", "sergeant", "officer",  # "Deputy Nguyen" names one word
 }  # fmt: skip
 _VENUE_BEFORE = re.compile(
     r"\b(?:Farmacia|Tienda|Panadería|Panaderia|Supermercado|Restaurante|Taquería|Taqueria|"
@@ -77,7 +81,11 @@ _FESTIVAL_BEFORE = re.compile(
     r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de|\bDía de|\bDia de|\bLễ|\bnghỉ lễ)[ \t]+$"
 )
 # holidays that read as two capitalised names: Thanksgiving in Spanish and in Vietnamese
-_HOLIDAY = re.compile(r"(?i:(?:de[ \t]+)?acci[oó]n de gracias|tạ ơn|ta on)")
+_HOLIDAY = re.compile(
+    r"(?i:(?:de[ \t]+)?acci[oó]n de gracias|tạ ơn|ta on|"
+    # countries that read as two names
+    r"vi[eệ]t[ \t]+nam|el[ \t]+salvador|costa[ \t]+rica|puerto[ \t]+rico)"
+)
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
 _SIGN_OFF = re.compile(
@@ -228,6 +236,21 @@ def _titles_another(text: str, f: Finding, start: int) -> bool:
         and between[:1] in " \t"
         and all(w[:1].isupper() and w.isalpha() for w in words[:2])
     )
+
+
+# "Ethan Vigil (#7) was evaluated by our athletic trainer": a title later in the sentence,
+# after "our" or "the", is someone else's; "Dana Lee, our nurse," is an apposition
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:our|the|his|her|their|my|your|a|an|nuestr[oa]|el|la|su|sus)[ \t]+(?:[\w-]+[ \t]+)?$",
+    re.I,
+)
+
+
+def _someone_elses_title(text: str, end: int, f: Finding) -> bool:
+    between = text[end : f.start]
+    if between.lstrip().startswith(",") or _SENTENCE_END.search(between):
+        return False  # "Marta López, nuestra nueva enfermera": her own title
+    return len(between.split()) >= 3 and bool(_DETERMINER_BEFORE.search(between))
 
 
 # "Kaylee Brandt's dad", "la mamá de Santiago López", "mother of Ana Ruiz": somebody's child
@@ -386,6 +409,7 @@ def _role(
             line_start <= f.start < line_end
             and not _addresses_another(text, f, start)
             and not (f.end <= start and _titles_another(text, f, start))
+            and not (f.start >= end and _someone_elses_title(text, end, f))
         )
         or _titles(text, f, start, end)
     ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
@@ -506,6 +530,8 @@ def find_mentions(
         pupil = bool(_IN_CLASS_AFTER.match(text, end))  # "can you see Ana Ruiz (my room 22)"
         if not (theirs or pupil) and _CONTACT_BEFORE.search(text[max(0, start - 40) : start]):
             role, why = "contact", "the person to contact"
+        elif _presents_an_agenda_item(text, start, end):
+            role, why = "contact", "the one presenting an agenda item"
         if rostered:
             role, why = _roster_role(findings, i, role, why)
         author = (
@@ -518,6 +544,16 @@ def find_mentions(
             role, why = "place", "part of a street address"
         raw.append(Mention(f.chunk, start, end, key, i, role, why, author))
     return _propagate(raw)
+
+
+# "10:00  Dyslexia services under the handbook (Meredith Albright)": a session's presenter
+_AGENDA_LINE = re.compile(r"[ \t>]*\d{1,2}(?::\d{2})?[ \t]*(?:[ap]\.?m\.?)?[ \t]", re.I)
+
+
+def _presents_an_agenda_item(text: str, start: int, end: int) -> bool:
+    line_start, line_end = _line_bounds(text, start, end)
+    closes = text[end:line_end].strip() == ")" and text[:start].rstrip().endswith("(")
+    return closes and bool(_AGENDA_LINE.match(text, line_start))
 
 
 def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
@@ -536,11 +572,17 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
 
 
 def _spanish_abstract_noun(surface: str) -> bool:
-    """'Nutrición Infantil', 'Educación Especial': an office or a program, not a person
+    """'Nutrición Infantil', 'Diagnosticadora Educativa': an office, a program or a job title,
+    not a person
     (given names such as Concepción or Asunción aside)."""
     return any(
-        _fold_accents(w).endswith(("cion", "sion")) and not given_name(w) for w in surface.split()
+        _fold_accents(w).endswith(_SPANISH_NOUN_ENDINGS) and not given_name(w)
+        for w in surface.split()
     )
+
+
+# offices, programs and job titles: "Educación Especial", "Diagnosticadora Educativa"
+_SPANISH_NOUN_ENDINGS = ("cion", "sion", "adora", "edora", "idora", "ativa", "ativo")
 
 
 def _fold_accents(word: str) -> str:
@@ -555,6 +597,7 @@ _LANDFORMS = {
     "pond", "creek", "falls", "hill", "hills", "ridge", "valley", "lake", "lakes", "river",
     "brook", "springs", "meadow", "meadows", "grove", "woods", "heights", "hollow", "glen",
     "canyon", "prairie", "bluff", "bluffs", "crossing", "landing", "harbor", "bayou", "mesa",
+    "coast", "shore", "island", "plains", "pines", "oaks",
 }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dlp.decide.nearby import Place, first_name_places, same_paragraph
+from dlp.decide.nearby import Place, first_name_places, same_paragraph, titled_surname_places
 from dlp.decide.people import Mention
 from dlp.detect.names import listed_full_name
 from dlp.model import ChunkKind, Extraction, Finding
@@ -47,9 +47,14 @@ def subject_chunks(extraction: Extraction) -> set[int]:
 
 
 def places_of(extraction: Extraction, mentions: Sequence[Mention], key: str) -> list[Place]:
-    """Every place a person is named: full-name mentions, then their first name alone."""
+    """Every place a person is named: full-name mentions, then their first name alone or
+    their surname after a title."""
     full = [Place(m.chunk, m.start, m.end) for m in mentions if m.key == key]
-    return full + first_name_places(extraction, key, full)
+    return (
+        full
+        + first_name_places(extraction, key, full)
+        + titled_surname_places(extraction, key, full)
+    )
 
 
 def is_bystander(extraction: Extraction, m: Mention) -> bool:
@@ -59,6 +64,18 @@ def is_bystander(extraction: Extraction, m: Mention) -> bool:
     line_end = text.find("\n", m.end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     return bool(_GREETING.search(text[max(0, line_start - 1) : m.start]) or _HEADER.search(line))
+
+
+_SENDER_LINE = re.compile(
+    r"[ \t>]*(?:from|to|cc|bcc|sent|de|para|enviado|từ|tu|gửi|gui|đến|den)[ \t]*:", re.I
+)
+
+
+def in_header_line(extraction: Extraction, m: Mention) -> bool:
+    """A name in a quoted "From:" or "De:" line: who wrote or got the earlier mail."""
+    text = extraction.chunks[m.chunk].text
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(_SENDER_LINE.match(text, line_start))
 
 
 def tied_findings(

@@ -322,7 +322,11 @@ _WORD_NAMES = {
 # Spanish function words that the name lists also hold ("esta vacante" is no Esta Vacante);
 # "mia" and "ella" stay names
 _SPANISH_WORDS = frozenset(SPANISH_STOP_WORDS - {"mia", "ella", "sean", "dan"})
-_LOWER_CASE_WORDS = frozenset(_WORD_NAMES | STOP_WORDS | _SPANISH_WORDS | _NOT_NAMES)
+# Vietnamese typed without accents: "bai tap tuan nay" is this week's homework
+_VIETNAMESE_PLAIN_WORDS = {"nay", "nao", "roi", "thi", "cua", "cho", "voi", "nhe", "nha", "oi"}
+_LOWER_CASE_WORDS = frozenset(
+    _WORD_NAMES | STOP_WORDS | _SPANISH_WORDS | _NOT_NAMES | _VIETNAMESE_PLAIN_WORDS
+)
 _LOWER_RUN = regex.compile(
     r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@-]|['’](?!s\b)|\.\w)"
 )
@@ -348,12 +352,18 @@ _CAPS_LAST_FIRST = regex.compile(
     r"\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),[ \t]+(\p{Lu}{2,}|\p{Lu}\p{Ll}+)(?![\w])"
 )
 _SURNAME_PARTICLES = {"de", "del", "la", "los", "van", "von", "da", "di", "le"}
+# "the ARD for Kincaid, Aubrey (ID 2417850)", "amendment for Lujan, Tessa (RPMS, 7th grade)":
+# surname first inside a sentence, then the record's details in brackets
+_LAST_FIRST_BRACKETED = regex.compile(
+    r"(?<![\w,])(\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)?),[ \t]+(\p{Lu}\p{Ll}+)(?=[ \t]*\()"
+)
 
 
 def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
     given = _given()
     surnames = _surnames()
-    for m in [*_LAST_FIRST_LINE.finditer(text), *_CAPS_LAST_FIRST.finditer(text)]:
+    found = (_LAST_FIRST_LINE, _CAPS_LAST_FIRST, _LAST_FIRST_BRACKETED)
+    for m in [m for rx in found for m in rx.finditer(text)]:
         words = m.group(1).split()
         family = _fold(next((w for w in words if w.lower() not in _SURNAME_PARTICLES), words[0]))
         family = family.split("-")[0]

@@ -547,3 +547,66 @@ def test_a_job_title_after_a_labelled_name_is_not_part_of_it(scan: Scan) -> None
         subject="registration",
     )
     assert result.categories == [], result.classification.notes
+
+
+def test_a_title_after_our_later_in_the_sentence_is_someone_elses(scan: Scan) -> None:
+    body = (
+        "Mrs. Ortega,\n\nLiam Ortega (#12) was checked by our athletic trainer on Saturday and "
+        "diagnosed with a concussion. He sits out until a physician clears him.\n\nCoach Reyes\n"
+    )
+    result = scan(body, to="ortega.family@yahoo.com", subject="Liam - return to play")
+    assert _roles(result)["liam ortega"] != "staff"
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_title_and_surname_later_in_the_message_are_the_person_named_in_full(
+    scan: Scan,
+) -> None:
+    body = (
+        "Hi Pat,\n\nMs. Whitcomb-Reyes worked for us as a library aide from 2019 to 2024. "
+        "Her last evaluation was Needs Improvement and she received a written reprimand.\n"
+    )
+    result = scan(
+        body, to="hr@otherdistrict.example", subject="RE: reference - Dana Whitcomb-Reyes"
+    )
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_surname_first_name_with_details_in_brackets_is_a_name(scan: Scan) -> None:
+    body = (
+        "Summary of the amendment agreed on 10/3 for Castillo, Noemi (6th grade): speech "
+        "services increased to 90 minutes a month and oral administration of tests.\n"
+    )
+    result = scan(body, to="records@county-ed.example", subject="amendment summary")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_presenter_in_brackets_on_an_agenda_line_is_not_a_pupil(scan: Scan) -> None:
+    body = (
+        "Agenda for the refresher:\n"
+        " 9:00  Section 504 eligibility and accommodation plans\n"
+        "10:15  Dyslexia screening basics (Harriet Okonkwo)\n"
+        "10:45  Case studies with fictional students\n"
+    )
+    result = scan(body, to="staff.list@gmail.com", subject="agenda")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_name_in_a_quoted_spanish_header_is_not_a_pupil(scan: Scan) -> None:
+    body = (
+        "Traiga el acta de nacimiento y la cartilla de vacunas; no pedimos estatus migratorio.\n\n"
+        "-----Mensaje original-----\nDe: Marta Ruiz Ochoa\nEnviado: martes\n"
+        "Asunto: inscribir a mi hijo\nQuiero inscribir a mi hijo en 5º grado.\n"
+    )
+    result = scan(body, to="marta.ruiz.o@gmail.com", subject="RE: inscribir a mi hijo")
+    assert result.categories == [], result.classification.notes
+
+
+def test_places_events_and_deputies_are_not_people(scan: Scan) -> None:
+    body = (
+        "Student drills this spring: Deputy Nguyen will run the lockdown drill in 2nd period. "
+        "Grades are not affected. Families from the Gulf Coast Feria de Empleo and from Viet Nam "
+        "are welcome at the student showcase.\n"
+    )
+    result = scan(body, to="families.news@gmail.com", subject="spring drills")
+    assert result.categories == [], result.classification.notes
