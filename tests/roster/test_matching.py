@@ -8,8 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
+from dlp.config import Settings
 from dlp.model import Category, Verdict
-from dlp.pipeline import ScanResult
+from dlp.pipeline import Scanner, ScanResult
+from tests.conftest import make_message
 from tests.roster.conftest import entities
 
 Scan = Callable[..., ScanResult]
@@ -71,12 +73,19 @@ def test_birth_date_counts_only_for_the_student_named(rscan: Scan) -> None:
     assert "ROSTER_DOB" not in entities(rscan("The field trip is on 3/4/2013."))
 
 
-def test_roster_name_identifies_a_student_without_role_words(rscan: Scan, scan: Scan) -> None:
+def test_roster_name_identifies_a_student_without_role_words(
+    rscan: Scan, scanner: Scanner, settings: Settings
+) -> None:
     body = "Quick update: Wei Chen got a D on the unit test and is failing math."
     with_roster = rscan(body)
     assert Category.STUDENT_RECORD in with_roster.classification.categories
     assert any("student roster" in n for n in with_roster.classification.notes)
-    assert Category.STUDENT_RECORD not in scan(body).classification.categories  # no roster
+    # without the roster, only the learned second opinion reads it as a record
+    detection = settings.detection.model_copy(update={"record_model": False})
+    rules_only = Scanner(settings.model_copy(update={"detection": detection}), scanner.detector)
+    assert (
+        Category.STUDENT_RECORD not in rules_only.scan(make_message(body)).classification.categories
+    )
 
 
 def test_roster_id_is_itself_confidential(rscan: Scan) -> None:
