@@ -573,22 +573,14 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
 
 def _spanish_abstract_noun(surface: str) -> bool:
     """'Nutrición Infantil', 'Diagnosticadora Educativa': an office, a program or a job title,
-    not a person
-    (given names such as Concepción or Asunción aside)."""
+    not a person (given names such as Concepción or Asunción aside)."""
     return any(
-        _fold_accents(w).endswith(_SPANISH_NOUN_ENDINGS) and not given_name(w)
-        for w in surface.split()
+        name_key(w).endswith(_SPANISH_NOUN_ENDINGS) and not given_name(w) for w in surface.split()
     )
 
 
 # offices, programs and job titles: "Educación Especial", "Diagnosticadora Educativa"
 _SPANISH_NOUN_ENDINGS = ("cion", "sion", "adora", "edora", "idora", "ativa", "ativo")
-
-
-def _fold_accents(word: str) -> str:
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch)
-    )
 
 
 # "Mill Pond", "Cedar Ridge": a school or neighbourhood named after the land, unless the

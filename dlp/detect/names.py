@@ -351,7 +351,7 @@ _CAPS_LAST_FIRST = regex.compile(
     r"(?<![\w,])((?:(?:DE LA|DE LOS|DEL|DE|VAN|VON|DA|DI|LE|LA)[ \t]+)?(?:Mc|Mac|O['’])?"
     r"\p{Lu}{2,}(?:[ -]\p{Lu}{2,})?),[ \t]+(\p{Lu}{2,}|\p{Lu}\p{Ll}+)(?![\w])"
 )
-_SURNAME_PARTICLES = {"de", "del", "la", "los", "van", "von", "da", "di", "le"}
+_SURNAME_PARTICLES = _PARTICLES | {"los"}  # "DE LOS SANTOS, ANA"
 # "the ARD for Kincaid, Aubrey (ID 2417850)", "amendment for Lujan, Tessa (RPMS, 7th grade)":
 # surname first inside a sentence, then the record's details in brackets
 _LAST_FIRST_BRACKETED = regex.compile(
