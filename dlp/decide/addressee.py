@@ -64,7 +64,9 @@ def addressee(
     people = [
         n
         for n in addressee_names
-        if full_name(n) and name_key(n) not in authors and known_name(n.split())
+        if full_name(n, lower_case=True)  # a header's display name is a name even as 'kim nez'
+        and name_key(n) not in authors
+        and known_name(n.split())
     ]
     body = next((i for i, c in enumerate(extraction.chunks) if c.where == "body"), None)
     if not people or body is None:
@@ -80,10 +82,18 @@ def addressee(
             words = name_key(person).split()
             # "Sra. Paredes", or the full name with a second surname the header leaves out
             whole = len(words) >= 2 and set(words) <= set(said)
-            if said and (set(said) <= set(words) or whole):
+            if said and (set(said) <= set(words) or whole or _short_for(said, words)):
                 start = line.start() + m.start(1)
                 return Addressee(person, body, start, line.start() + m.end(1))
     return None
+
+
+def _short_for(said: list[str], words: list[str]) -> bool:
+    """'hi kimberly' to "kim nez": the greeting and the header give one first name, one of
+    them a shortening of the other."""
+    if len(said) != 1 or len(words) < 2 or min(len(said[0]), len(words[0])) < 3:
+        return False
+    return said[0].startswith(words[0]) or words[0].startswith(said[0])
 
 
 def speaks_to_reader(extraction: Extraction, chunk: int, start: int, end: int) -> bool:

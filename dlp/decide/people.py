@@ -15,7 +15,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dlp.detect.names import given_name, structural_word, vietnamese_order
+from dlp.detect.names import (
+    NER_RECOGNIZER,
+    given_name,
+    reads_as_a_word,
+    structural_word,
+    vietnamese_order,
+)
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -521,6 +527,8 @@ def find_mentions(
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _no_one(text, start, end, district_words):
             continue
+        if f.recognizer in _GUESSED_NAMES and _starts_with_a_word(surface):
+            continue
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered or ", " in surface else surface)
@@ -569,6 +577,18 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
         or _landform(surface)
         or _spanish_abstract_noun(surface)
     )
+
+
+# recognizers that guess a name from its shape; labelled names ("Student: ...") are meant
+_GUESSED_NAMES = {NER_RECOGNIZER, CASED_NAMES}
+
+
+def _starts_with_a_word(surface: str) -> bool:
+    """'Gulf Coast', 'Deputy Nguyen', 'Feria de Empleo': a phrase whose first word (in the
+    name's natural order) is an everyday word rather than a given name or a frequent
+    surname names nobody, however capitalised."""
+    words = [w for w in _natural_order(surface).split() if w.lower() not in _PARTICLES]
+    return bool(words) and reads_as_a_word(words[0].strip(".,;:'\"()"))
 
 
 def _spanish_abstract_noun(surface: str) -> bool:

@@ -27,6 +27,7 @@ from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 from spacy.tokens import Doc, Token
 
 NAME_CANDIDATE = "NAME_CANDIDATE"
+NER_RECOGNIZER = "SpacyRecognizer"  # the recognizer name Presidio gives spaCy's NER findings
 SCORE = 0.6
 _PROPER = {"NNP", "NNPS"}
 _DATA = re.compile(r"\d{3}|@")
@@ -141,6 +142,36 @@ def _given() -> frozenset[str]:
 @cache
 def _surnames() -> frozenset[str]:
     return _census("dist.all.last") | _listed("surnames.txt")
+
+
+@cache
+def _common_surnames() -> frozenset[str]:
+    """The census's 5,000 most frequent surnames ("Mendoza", "Hunter"), in rank order."""
+    text = resources.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    return frozenset(line.split(" ", 1)[0].lower() for line in text.splitlines()[:5000])
+
+
+# Zipf frequency (log10 per billion words): 3.9 is "deputy" or "feria" territory, while
+# given names a list may lack ("Idris" 3.1, "Ravi" 3.3, "Lainey" 2.1) stay below it
+COMMON_WORD_ZIPF = 3.9
+
+
+def reads_as_a_word(word: str) -> bool:
+    """'Gulf', 'Deputy', 'Feria', 'Window': an everyday English or Spanish word, not a name.
+
+    What the given-name and frequent-surname lists vouch for is a name ("Hunter",
+    "Mendoza", "Grace"); initials are too short to judge.  The word frequencies come from
+    `wordfreq`, loaded on the first question (about 0.3 s), which only name-shaped phrases
+    found by guessing ever ask.
+    """
+    folded = _fold(word)
+    if len(folded) < 3 or folded in _given() or folded in VIETNAMESE_FAMILY:
+        return False
+    if folded in _common_surnames():
+        return False
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(folded, "en"), zipf_frequency(folded, "es")) >= COMMON_WORD_ZIPF
 
 
 def _known_name(words: list[str]) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dlp.config import Settings
 from dlp.decide.people import find_mentions
+from dlp.detect.names import NER_RECOGNIZER
 from dlp.model import Extraction, Finding, TextChunk
 from dlp.roster.matcher import RECOGNIZER, Hits, RosterMatcher
 from dlp.roster.store import (
@@ -32,7 +33,6 @@ from dlp.roster.store import (
 
 log = logging.getLogger("dlp.roster")
 
-NER_RECOGNIZER = "SpacyRecognizer"
 ROSTER_NAME_ROLES = {"roster_student", "roster_staff"}
 RECORD_ROLES = {"student_info", "student_record_doc", "staff_info"}
 

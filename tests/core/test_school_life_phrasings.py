@@ -610,3 +610,36 @@ def test_places_events_and_deputies_are_not_people(scan: Scan) -> None:
     )
     result = scan(body, to="families.news@gmail.com", subject="spring drills")
     assert result.categories == [], result.classification.notes
+
+
+def test_a_capitalised_phrase_that_starts_with_an_everyday_word_names_nobody(
+    scan: Scan,
+) -> None:
+    drill = (
+        "Student drills this spring: Window Rock will host the lockdown drill in 2nd period. "
+        "Grades are not affected.\n"
+    )
+    showcase = (
+        "Student showcase: Summit Trail welcomes families; report cards and grades come home "
+        "next week.\n"
+    )
+    for body in (drill, showcase):
+        result = scan(body, to="families.news@gmail.com", subject="news")
+        assert result.categories == [], result.classification.notes
+    # given names no list holds are still names: "Idris", "Pasang" are not everyday words
+    pupil = (
+        "Idris Fofanah (gr 1) missed 9 days this month; Pasang Sherpa has a D in English and "
+        "a behaviour plan.\n"
+    )
+    result = scan(pupil, to="tutor.help@gmail.com", subject="kids")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_pay_notice_greeting_a_shortened_first_name_is_about_its_reader(scan: Scan) -> None:
+    body = (
+        "hi kimberly,\nper our phone call your verified years only support step 5, so you were "
+        "overpaid $1,412.60 over the last three checks. your new annual salary is $54,980.\n\n"
+        "lupita\npayroll tech\n"
+    )
+    result = scan(body, to="kim nez <kimnez_teach@yahoo.com>", subject="overpayment")
+    assert "staff_record" in result.categories, result.classification.notes
