@@ -10,12 +10,15 @@ nobody; the sender's own name and signature are the author, not a subject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from dlp.config import Settings
 from dlp.decide.addressee import addressee, speaks_to_reader
 from dlp.decide.learned import ModelScore
-from dlp.decide.people import Mention, find_mentions, roster_count
+from dlp.decide.nearby import same_block
+from dlp.decide.people import BY_BIRTH_DATE, Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import (
     in_header_line,
@@ -42,6 +45,7 @@ TIED_STUDENT = {
 }  # a student's street address is their home
 HOME_CONTACT = {"home_address", "personal_phone"}
 CONFIDENTIAL_STAFF = {"staff_info", "home_address", "personal_phone", "date_of_birth"}
+SIGNATURE_LINES = 3  # a signature's title and office lines under the name
 STAFF_INFO_REACH = 400  # chars between a staff member's name and their personnel information
 # Generic words ("anxiety", "grades") must sit near the student's name; record words (IEP,
 # transcript), IDs, birth dates and home contacts count anywhere in the same part.
@@ -165,7 +169,13 @@ def _staff_record(
             j
             for j in info
             if ev.roles[j] in wanted
-            and (_near(ev.findings[j], m, STAFF_INFO_REACH) or ev.findings[j].chunk in subjects)
+            and (
+                (
+                    _near(ev.findings[j], m, STAFF_INFO_REACH)
+                    and not _section_between(extraction, ev.findings[j], m)
+                )
+                or ev.findings[j].chunk in subjects
+            )
         ]
         why = m.why or "near personnel terms"
         if not near and not is_bystander(extraction, m):  # the same paragraph, wherever named
@@ -206,7 +216,9 @@ def _home_contacts(
         if is_bystander(extraction, m):
             continue
         places = places_of(extraction, mentions, m.key)
-        tied = tied_findings(extraction, ev.findings, places, contacts)
+        tied = tied_findings(extraction, ev.findings, places, contacts) or tuple(
+            i for i in contacts if any(same_block(extraction, p, ev.findings[i]) for p in places)
+        )
         if tied:
             notes.append("staff member named with home contact details in mail not about students")
             return (m.finding, *tied)
@@ -243,20 +255,55 @@ def _personnel_letter(
 
 
 def _learned_record(
-    mentions: list[Mention], extraction: Extraction, notes: list[str], opinion: ModelScore
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    opinion: ModelScore,
+    staff_mail: bool = False,
 ) -> tuple[Category, tuple[int, ...]] | None:
     """The first person named in full who is not the author, a greeting or a place: the
-    model says the message is a record, and this is whom it can be about."""
+    model says the message is a record, and this is whom it can be about.  With no role
+    word, mail about staff makes them a staff member and any other mail a student."""
     for m in mentions:
         if m.is_author or m.role in ("place", "contact") or is_bystander(extraction, m):
             continue
-        category = Category.STAFF_RECORD if m.role == "staff" else Category.STUDENT_RECORD
+        staff = m.role == "staff" or (staff_mail and m.role == "unknown")
+        category = Category.STAFF_RECORD if staff else Category.STUDENT_RECORD
         notes.append(
             f"the learned model reads the message as a record about someone: {opinion.describe()}"
         )
         notes.append(f"a person named in full ({m.why or 'no role word'}) is whom it is about")
         return category, (m.finding,)
     return None
+
+
+def _about_staff(ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction) -> bool:
+    """More staff evidence (titles, personnel terms, employee IDs) than student evidence
+    (student words, IDs, records, health and school words): HR mail, where a name with a
+    birth date is an employee's.  The author's own title in their signature ("District
+    School Nurse") says who writes, not whom the mail is about."""
+    signatures = [m for m in mentions if m.is_author]
+    staff = [
+        i
+        for i in ev.indices({"staff_context", "staff_info", "staff_id"})
+        if not any(_signs_under(extraction, m, ev.findings[i]) for m in signatures)
+    ]
+    student = ev.indices({"student_context", "student_id", "student_record_doc", "student_info"})
+    return len(staff) >= 2 and len(staff) > len(student)
+
+
+def _signs_under(extraction: Extraction, m: Mention, f: Finding) -> bool:
+    """A finding in the few lines under the author's name: their title and office."""
+    if f.chunk != m.chunk or f.start < m.end:
+        return False
+    return extraction.chunks[f.chunk].text.count("\n", m.end, f.start) <= SIGNATURE_LINES
+
+
+def _employee(m: Mention) -> Mention:
+    """A person presented only by a birth date, in mail about staff: a new hire's packet."""
+    if m.role == "student" and m.why == BY_BIRTH_DATE:
+        return replace(m, role="staff", why=f"{BY_BIRTH_DATE}, in mail about staff")
+    return m
 
 
 def _workplace(ev: _Evidence, extraction: Extraction) -> str:
@@ -278,6 +325,17 @@ def _near(f: Finding, m: Mention, reach: int) -> bool:
     return f.chunk == m.chunk and (abs(f.start - m.end) <= reach or abs(m.start - f.end) <= reach)
 
 
+# a blank line, then a heading in capitals on its own line: "\n\nREMINDERS\n"
+_SECTION_HEADING = re.compile(r"\n[ \t]*\n[ \t]*[A-Z][A-Z0-9 &/'’-]{2,40}:?[ \t]*\n")
+
+
+def _section_between(extraction: Extraction, f: Finding, m: Mention) -> bool:
+    """A newsletter's next section ("CONGRATULATIONS ... REMINDERS") is about someone else:
+    characters alone would tie its reminder about medical leave to the honoree above."""
+    lo, hi = sorted((min(f.end, m.end), max(f.start, m.start)))
+    return bool(_SECTION_HEADING.search(extraction.chunks[f.chunk].text, lo, hi))
+
+
 def classify(
     extraction: Extraction,
     findings: Sequence[Finding],
@@ -290,6 +348,9 @@ def classify(
     ev = _Evidence(findings)
     notes: list[str] = []
     mentions = find_mentions(extraction, findings, author_names, settings.district.name)
+    staff_mail = _about_staff(ev, mentions, extraction)
+    if staff_mail:
+        mentions = [_employee(m) for m in mentions]
     evidence: dict[Category, tuple[int, ...]] = {}
 
     high = ev.indices({"high_risk_id"})
@@ -312,7 +373,7 @@ def classify(
     if staff:
         evidence[Category.STAFF_RECORD] = staff
     if opinion is not None and not (student or staff):
-        learned = _learned_record(mentions, extraction, notes, opinion)
+        learned = _learned_record(mentions, extraction, notes, opinion, staff_mail)
         if learned:
             evidence[learned[0]] = learned[1]
     people, rows = roster_count(extraction, findings, mentions)

@@ -22,6 +22,8 @@ from dlp.model import ChunkKind, Extraction, Finding
 
 MAX_PARAGRAPH = 1000  # longer "paragraphs" are unbroken dumps: fall back to a character reach
 FALLBACK_REACH = 400
+BLOCK_LINES = 4  # an address block: name, street, city, phone
+BLOCK_WIDTH = 60  # characters; longer lines are prose
 _BLANK = re.compile(r"\n[ \t>]*\n")
 _LINE = re.compile(r"\n")
 UNWRAPPED_LINE = 100  # mail is hard-wrapped near 72; a longer line means one line per paragraph
@@ -84,6 +86,22 @@ def same_paragraph(extraction: Extraction, place: Place, f: Finding) -> bool:
         return False
     start, end = paragraph(extraction, place)
     return start <= f.start < end or start < f.end <= end
+
+
+def same_block(extraction: Extraction, place: Place, f: Finding) -> bool:
+    """A name and the short lines right under it, like an address block:
+    "Yvette Delacroix / 9013 Sidney Rd, Springfield VA / her cell 703-555-0163".
+
+    Mail written in long unwrapped lines counts each line as a paragraph; a block of short
+    lines with no blank line between is one entry all the same.
+    """
+    if f.chunk != place.chunk:
+        return False
+    text = extraction.chunks[place.chunk].text
+    start = text.rfind("\n", 0, min(place.start, f.start)) + 1
+    end = _end_of(text, text.find("\n", max(place.end, f.end)))
+    lines = text[start:end].split("\n")
+    return len(lines) <= BLOCK_LINES and all(0 < len(line.strip()) <= BLOCK_WIDTH for line in lines)
 
 
 def first_name_places(extraction: Extraction, key: str, skip: Sequence[Place]) -> list[Place]:

@@ -50,6 +50,7 @@ _ORG_WORDS = {
     "balanced",
     "st", "ct", "cir", "pl", "ter", "trl", "app", "needs", "dietary",
     "post", "tribune", "herald", "journal", "chronicle", "observer", "examiner",  # papers
+    "courier", "sentinel", "dispatch",
 }  # fmt: skip
 CASED_NAMES = "proper_noun_names"
 LOWER_CASE_NAMES = {CASED_NAMES, "vi_person_name"}  # recognizers that vouch for lower case
@@ -62,7 +63,7 @@ _HONORIFICS = {
     "padre", "pastor", "pastora", "hermana", "hermano", "sor", "father", "fr", "rev", "reverend",
     # Vietnamese forms of address, as typed and with accents folded (name_key)
     "em", "cháu", "chau", "anh", "chị", "chi", "cô", "co", "thầy", "thay", "ông", "ong", "bà",
-    "ba", "bé", "be",
+    "ba", "bé", "be", "chú", "bác", "bac", "dì", "cậu", "mợ", "thím",  # "Chú Hùng," an uncle
     "jr", "iii", "iv",  # "CANTU JR, JESUS": a generation, not a name
     "deputy", "sheriff", "sgt", "sergeant", "officer",  # "Deputy Nguyen" names one word
 }  # fmt: skip
@@ -86,11 +87,15 @@ _WEEKDAY = re.compile(
 _FESTIVAL_BEFORE = re.compile(
     r"(?:\bTết|\bTet|\bLễ hội|\bLe hoi|\bHội|\bFiesta de|\bDía de|\bDia de|\bLễ|\bnghỉ lễ)[ \t]+$"
 )
+_FESTIVAL_FIRST = re.compile(r"(?:Tết|Tet|Lễ|Hội|Fiesta|Día|Dia)[ \t]")
 # holidays that read as two capitalised names: Thanksgiving in Spanish and in Vietnamese
 _HOLIDAY = re.compile(
     r"(?i:(?:de[ \t]+)?acci[oó]n de gracias|tạ ơn|ta on|"
     # countries that read as two names
-    r"vi[eệ]t[ \t]+nam|el[ \t]+salvador|costa[ \t]+rica|puerto[ \t]+rico)"
+    r"vi[eệ]t[ \t]+nam|el[ \t]+salvador|costa[ \t]+rica|puerto[ \t]+rico|estados[ \t]+unidos|"
+    # Spain, the United States, China, Korea, Japan, India and Thailand in Vietnamese
+    r"t[aâ]y[ \t]+ban[ \t]+nha|hoa[ \t]+k[yỳ]|trung[ \t]+qu[oố]c|h[aà]n[ \t]+qu[oố]c|"
+    r"nh[aậ]t[ \t]+b[aả]n|[aấ]n[ \t]+[dđ][oộ]|th[aá]i[ \t]+lan)"
 )
 # Names matched against the district's roster (dlp.roster): who they are is known, not guessed.
 ROSTER_NAMES = {"roster_student": "student", "roster_staff": "staff"}
@@ -100,6 +105,9 @@ _SIGN_OFF = re.compile(
     r"[\s,.!]*$",
     re.I,
 )
+
+
+BY_BIRTH_DATE = "a name with a date of birth"  # a pupil, unless the mail is about staff
 
 
 @dataclass(frozen=True)
@@ -445,7 +453,7 @@ def _role(
         )
     dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)
     if dob is not None and dob <= STUDENT_REACH:
-        return "student", "a name with a date of birth"
+        return "student", BY_BIRTH_DATE
     # no role word: a report card or IEP about someone is a student context (POLICY.md 2),
     # an evaluation or reprimand a personnel one; the nearer kind of information decides
     school = _nearest(findings, {"student_record_doc"}, chunk, start, end)
@@ -634,6 +642,7 @@ def _names_a_day_or_business(text: str, start: int, surface: str) -> bool:
         _WEEKDAY.fullmatch(surface)
         or _HOLIDAY.fullmatch(surface)
         or _FESTIVAL_BEFORE.search(text, max(0, start - 12), start)
+        or _FESTIVAL_FIRST.match(surface)  # "Tet Hoa Binh", "Lễ Vu Lan"
         or text[max(0, start - 2) : start] == "& "
         or _VENUE_BEFORE.search(text, max(0, start - 24), start)
     )

@@ -256,6 +256,7 @@ def _word_ok(token: Token) -> bool:
         and len(text) > 1
         and not text.isupper()
         and text.lower() not in STOP_WORDS
+        and text.lower() not in _SPANISH_WORDS  # "Para Kevin Josué Mejía Alvarado el bus ..."
         and text.lower() not in _NOT_NAMES
     )
 

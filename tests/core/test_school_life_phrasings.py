@@ -643,3 +643,103 @@ def test_a_pay_notice_greeting_a_shortened_first_name_is_about_its_reader(scan: 
     )
     result = scan(body, to="kim nez <kimnez_teach@yahoo.com>", subject="overpayment")
     assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_the_number_of_a_regulation_is_not_an_employee_id(scan: Scan) -> None:
+    body = (
+        "Resumen de los cambios al Reglamento 4310:\n- El empleado con licencia médica aprobada "
+        "puede usar sus días de enfermedad.\n- La nota de regreso no debe decir el diagnóstico.\n"
+    )
+    result = scan(body, to="info@casa-comunitaria.example", subject="Reglamento 4310")
+    assert result.categories == [], result.classification.notes
+
+
+def test_a_newsletters_reminder_section_is_not_about_the_honorees_above(scan: Scan) -> None:
+    body = (
+        "HR CONNECTION - March\n\nCONGRATULATIONS\n* Priya Raghunathan (chemistry, Ridge HS) is "
+        "our Teacher of the Year!\n* Congratulations to bus driver Lorraine Baptiste on 1,000 "
+        "accident-free routes.\n\nREMINDERS\n* Medical leave: employees requesting medical leave "
+        "of more than 3 days must submit a provider certification.\n\nShared with our partners "
+        "at the Springfield Courier for the community page.\n"
+    )
+    result = scan(body, to="community@springfield-courier.example", subject="HR Connection")
+    assert result.categories == [], result.classification.notes
+
+
+def test_vietnamese_uncles_countries_and_festivals_are_not_people(scan: Scan) -> None:
+    form = (
+        "Chú Hùng, con gửi chú mẫu đơn nghỉ phép còn trống. Chú điền phần đầu, bác sĩ điền "
+        "phần III.\n\nThùy Linh\n"
+    )
+    training = (
+        "Lich tap huan tro giang:\n16/4 - Ky luat hoc sinh khuyet tat\n23/4 - FERPA: khong noi "
+        "chuyen ve hoc sinh\n\nCo phien dich tieng Viet va tieng Tay Ban Nha.\n"
+    )
+    menu = (
+        "Thu Hai: ga nuong, com\nThu Tu: pho ga (mon dac biet Tet Hoa Binh)\n\nBua sang mien "
+        "phi cho tat ca hoc sinh. Dang ky an trua mien phi tren cong thong tin.\n"
+    )
+    for body in (form, training, menu):
+        result = scan(
+            body,
+            to="phuhuynh.list@gmail.com",
+            sender="Vo Thuy-Linh <thuylinh.vo@westpark.k12.ca.us>",
+            subject="thong bao",
+        )
+        assert result.categories == [], (body[:20], result.classification.notes)
+
+
+def test_a_name_after_a_capitalised_spanish_word_is_still_found(scan: Scan) -> None:
+    body = (
+        "Hola Génesis,\n\nComo ahora están en el albergue (9155 Richmond Hwy, Fort Belvoir VA "
+        "22060) sus hijos siguen en sus escuelas. Para Kevin Josué Mejía Alvarado el bus pasa "
+        "por el albergue a las 6:52.\n\nYesenia\n"
+    )
+    result = scan(body, to="genesis.alvarado.m@gmail.com", subject="RE: los niños y la escuela")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_teachers_home_address_block_under_her_name_is_a_staff_record(scan: Scan) -> None:
+    body = (
+        "Hi! Could you deliver the spring arrangement ($65) to one of my teachers who just had "
+        "surgery? She's home recovering so please leave it on the porch if no answer.\n"
+        "Yvette Delacroix\n9013 Sidney Rd, Springfield VA 22152\nher cell 703-555-0163\n"
+        "Thanks, Harriet\n"
+    )
+    result = scan(
+        body,
+        to="orders@petalandstem.example",
+        sender="Harriet Pellegrino <hpellegrino@westpark.k12.ca.us>",
+        subject="delivery for Friday",
+    )
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_pay_on_a_line_with_an_employee_number_is_personnel_information(scan: Scan) -> None:
+    body = (
+        "These four have identical seniority dates:\n\n"
+        "Linh Tran-Haskins, EE 31190, hire 08/22/2016, $68,420, ESL\n"
+        "Corbin Weatherly, EE 31244, hire 08/22/2016, $64,980, ESL\n\nDesmond\n"
+    )
+    result = scan(body, to="jmercer@harrowgate-law.example", subject="RIF seniority ties")
+    assert "staff_record" in result.categories, result.classification.notes
+
+
+def test_a_birth_date_in_mail_about_new_hires_belongs_to_an_employee(scan: Scan) -> None:
+    body = (
+        "Please run the transportation package on these new hires, start date 3/3:\n\n"
+        "1) Darnell Voss - DOB 08/02/1988 - 4417 Pohick Rd, Lorton VA 22079\n"
+        "2) Sheree Oyelaran - DOB 11/23/1979 - 7711 Rolling Rd, Springfield VA 22153\n\nDesmond\n"
+    )
+    result = scan(body, to="orders@screening.example", subject="2 new bus drivers")
+    assert "staff_record" in result.categories, result.classification.notes
+    assert "student_record" not in result.categories, result.classification.notes
+    # a nurse's own title under her name does not make her pupils' list mail about staff
+    roster = (
+        "Hi, these need the recheck on 11/17:\nBryant, Leah - DOB 12/21/2017\n\n"
+        "Megan Oleary\nDistrict School Nurse\nHealth Services\n"
+    )
+    result = scan(
+        roster, to="screening@health.example", sender="Megan Oleary <mo@westpark.k12.ca.us>"
+    )
+    assert "staff_record" not in result.categories, result.classification.notes
