@@ -8,6 +8,7 @@ the chunk text and the finding offsets; anything shown is masked on the way out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -70,6 +71,7 @@ class Extraction:
     unscannable: tuple[Unscannable, ...] = ()
     not_inspected: tuple[NotInspected, ...] = ()
     encrypted: bool = False  # the message itself is encrypted (S/MIME, PGP)
+    sent: date | None = None  # the Date header: ages in the message are reckoned from it
 
 
 @dataclass(frozen=True)

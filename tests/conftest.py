@@ -55,6 +55,8 @@ LABELLED_SETS = (
     "blindO",
     "blindP",
     "blindQ",
+    "blindR",
+    "blindS",
     "holdout",
     "holdout2",
     "holdout3",

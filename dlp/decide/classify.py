@@ -18,7 +18,7 @@ from dlp.config import Settings
 from dlp.decide.addressee import addressee, speaks_to_reader
 from dlp.decide.learned import ModelScore
 from dlp.decide.nearby import same_block
-from dlp.decide.people import BY_BIRTH_DATE, Mention, find_mentions, roster_count
+from dlp.decide.people import ADULT_BIRTH_DATE, Mention, find_mentions, roster_count
 from dlp.decide.school import about_school_life, describe, school_signals
 from dlp.decide.subjects import (
     in_header_line,
@@ -255,20 +255,16 @@ def _personnel_letter(
 
 
 def _learned_record(
-    mentions: list[Mention],
-    extraction: Extraction,
-    notes: list[str],
-    opinion: ModelScore,
-    staff_mail: bool = False,
+    mentions: list[Mention], extraction: Extraction, notes: list[str], opinion: ModelScore
 ) -> tuple[Category, tuple[int, ...]] | None:
     """The first person named in full who is not the author, a greeting or a place: the
-    model says the message is a record, and this is whom it can be about.  With no role
-    word, mail about staff makes them a staff member and any other mail a student."""
+    model says the message is a record, and this is whom it can be about."""
     for m in mentions:
         if m.is_author or m.role in ("place", "contact") or is_bystander(extraction, m):
             continue
-        staff = m.role == "staff" or (staff_mail and m.role == "unknown")
-        category = Category.STAFF_RECORD if staff else Category.STUDENT_RECORD
+        if m.why == ADULT_BIRTH_DATE:
+            continue  # an adult who is not staff: a parent or a volunteer, never a pupil
+        category = Category.STAFF_RECORD if m.role == "staff" else Category.STUDENT_RECORD
         notes.append(
             f"the learned model reads the message as a record about someone: {opinion.describe()}"
         )
@@ -278,18 +274,13 @@ def _learned_record(
 
 
 def _about_staff(ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction) -> bool:
-    """More staff evidence (titles, personnel terms, employee IDs) than student evidence
-    (student words, IDs, records, health and school words): HR mail, where a name with a
-    birth date is an employee's.  The author's own title in their signature ("District
-    School Nurse") says who writes, not whom the mail is about."""
+    """A staff title, personnel term or employee ID outside the author's signature: the
+    author's own title ("District School Nurse") says who writes, not whom it is about."""
     signatures = [m for m in mentions if m.is_author]
-    staff = [
-        i
+    return any(
+        not any(_signs_under(extraction, m, ev.findings[i]) for m in signatures)
         for i in ev.indices({"staff_context", "staff_info", "staff_id"})
-        if not any(_signs_under(extraction, m, ev.findings[i]) for m in signatures)
-    ]
-    student = ev.indices({"student_context", "student_id", "student_record_doc", "student_info"})
-    return len(staff) >= 2 and len(staff) > len(student)
+    )
 
 
 def _signs_under(extraction: Extraction, m: Mention, f: Finding) -> bool:
@@ -300,9 +291,9 @@ def _signs_under(extraction: Extraction, m: Mention, f: Finding) -> bool:
 
 
 def _employee(m: Mention) -> Mention:
-    """A person presented only by a birth date, in mail about staff: a new hire's packet."""
-    if m.role == "student" and m.why == BY_BIRTH_DATE:
-        return replace(m, role="staff", why=f"{BY_BIRTH_DATE}, in mail about staff")
+    """A person presented by an adult's birth date, in mail about staff: a new hire's packet."""
+    if m.role == "unknown" and m.why == ADULT_BIRTH_DATE:
+        return replace(m, role="staff", why=f"{ADULT_BIRTH_DATE}, in mail about staff")
     return m
 
 
@@ -348,8 +339,7 @@ def classify(
     ev = _Evidence(findings)
     notes: list[str] = []
     mentions = find_mentions(extraction, findings, author_names, settings.district.name)
-    staff_mail = _about_staff(ev, mentions, extraction)
-    if staff_mail:
+    if _about_staff(ev, mentions, extraction):
         mentions = [_employee(m) for m in mentions]
     evidence: dict[Category, tuple[int, ...]] = {}
 
@@ -373,7 +363,7 @@ def classify(
     if staff:
         evidence[Category.STAFF_RECORD] = staff
     if opinion is not None and not (student or staff):
-        learned = _learned_record(mentions, extraction, notes, opinion, staff_mail)
+        learned = _learned_record(mentions, extraction, notes, opinion)
         if learned:
             evidence[learned[0]] = learned[1]
     people, rows = roster_count(extraction, findings, mentions)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from dlp.detect.names import (
     NER_RECOGNIZER,
@@ -22,6 +23,7 @@ from dlp.detect.names import (
     structural_word,
     vietnamese_order,
 )
+from dlp.detect.validators import parse_date
 from dlp.model import ChunkKind, Extraction, Finding
 
 STAFF_TIGHT = 60  # a title right before/after a name: "Donna Estes (Office Manager"
@@ -107,7 +109,9 @@ _SIGN_OFF = re.compile(
 )
 
 
-BY_BIRTH_DATE = "a name with a date of birth"  # a pupil, unless the mail is about staff
+BY_BIRTH_DATE = "a name with a date of birth"  # a child's: a pupil
+ADULT_BIRTH_DATE = "a name with an adult's date of birth"  # staff in mail about staff
+ADULT_AGE = 22  # older than any pupil, special-education students to 21 included
 
 
 @dataclass(frozen=True)
@@ -159,12 +163,13 @@ def full_name(text: str, lower_case: bool = False) -> bool:
 _PLACE_NEXT = re.compile(
     r"^[ \t]+(?:School|Elementary|Middle|High|Unified|District|Academy|Park|Center|Library|"
     r"College|University|Community|County|Department|Office|Street|Avenue|Road|"
-    r"[Tt]eam|[Ss]taff|[Gg]roup|[Cc]rew)\b"
+    r"[Tt]eam|[Ss]taff|[Gg]roup|[Cc]rew|Day|Foundation|Scholarship|Award)\b"
 )
 
 
 def _names_a_place(text: str, end: int) -> bool:
-    """'West Park School District', 'Cedar Grove Elementary': a place, not a person."""
+    """'West Park School District', 'Cedar Grove Elementary': a place, not a person; and
+    'César Chávez Day', 'Gates Foundation': a day or a body named after one."""
     return bool(_PLACE_NEXT.match(text[end : end + 20]))
 
 
@@ -239,6 +244,14 @@ def _titles_another(text: str, f: Finding, start: int) -> bool:
     between = text[f.end : start]
     if _VOCATIVE.match(between) or _SENTENCE_END.search(between):
         return True
+    if _DOCUMENT_AFTER.match(between):  # "School nurse note: Jayden Whitcombe, DOB ..."
+        return True
+    first_line, newline, _ = between.partition("\n")
+    name_line = text[text.rfind("\n", 0, start) + 1 : start]
+    if newline and first_line.strip(" \t,") and name_line.strip(" \t>"):
+        # "Renata Kowalczyk, substitute, 02/26/2025 / I asked Jayden Whitcombe to sit down":
+        # the title's line goes on past it, and the name sits inside the next line's sentence
+        return True
     if _OWN_NAME_AFTER.match(between):  # "To: Coach Villarreal\n\n> ... Marisa Quintanilla"
         return True
     line_start = text.rfind("\n", 0, f.start) + 1
@@ -250,6 +263,10 @@ def _titles_another(text: str, f: Finding, start: int) -> bool:
         and between[:1] in " \t"
         and all(w[:1].isupper() and w.isalpha() for w in words[:2])
     )
+
+
+# what a title's person wrote about someone else: "Nurse note:", "Counselor report -"
+_DOCUMENT_AFTER = re.compile(r"[ \t]+(?i:notes?|report|statement|log|summary|referral)\b")
 
 
 # "Ethan Vigil (#7) was evaluated by our athletic trainer": a title later in the sentence,
@@ -346,12 +363,26 @@ def _nearest_word(
 def _nearest(
     findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
 ) -> int | None:
-    best: int | None = None
-    for f in findings:
-        if f.chunk == chunk and f.role in wanted and not f.monitor:
-            d = _distance(f, start, end)
-            best = d if best is None or d < best else best
-    return best
+    f = _nearest_finding(findings, wanted, chunk, start, end)
+    return None if f is None else _distance(f, start, end)
+
+
+def _nearest_finding(
+    findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
+) -> Finding | None:
+    near = [f for f in findings if f.chunk == chunk and f.role in wanted and not f.monitor]
+    return min(near, key=lambda f: _distance(f, start, end), default=None)
+
+
+def _adult(written: str, sent: date | None) -> bool:
+    """A birth date at least ADULT_AGE years before the message was sent (today if it has no
+    date): no K-12 pupil is that old, so '08/02/1988' is a new bus driver's."""
+    born = parse_date(written)
+    if born is None:
+        return False
+    on = sent or date.today()
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age >= ADULT_AGE
 
 
 _SALUTATION = re.compile(
@@ -397,7 +428,13 @@ def _attribute_word(text: str, f: Finding) -> bool:
 
 
 def _role(
-    text: str, findings: Sequence[Finding], chunk: int, start: int, end: int, honorific: bool
+    text: str,
+    findings: Sequence[Finding],
+    chunk: int,
+    start: int,
+    end: int,
+    honorific: bool,
+    sent: date | None = None,
 ) -> tuple[str, str]:
     findings = [f for f in findings if f.chunk != chunk or not _a_class_hour(text, f)]
     pointing = [
@@ -451,13 +488,16 @@ def _role(
         return "staff", "a staff word near the name" + _nearest_word(
             text, titling, {"staff_context", "staff_id"}, chunk, start, end
         )
-    dob = _nearest(findings, {"date_of_birth"}, chunk, start, end)
-    if dob is not None and dob <= STUDENT_REACH:
+    born = _nearest_finding(findings, {"date_of_birth"}, chunk, start, end)
+    if born is not None and _distance(born, start, end) <= STUDENT_REACH:
+        if _adult(text[born.start : born.end], sent):
+            return "unknown", ADULT_BIRTH_DATE  # staff, a parent or a volunteer: not a pupil
         return "student", BY_BIRTH_DATE
     # no role word: a report card or IEP about someone is a student context (POLICY.md 2),
     # an evaluation or reprimand a personnel one; the nearer kind of information decides
-    school = _nearest(findings, {"student_record_doc"}, chunk, start, end)
-    work = _nearest(findings, {"staff_info"}, chunk, start, end)
+    block = [f for f in findings if f.chunk == chunk and not _blank_line_between(text, f, start)]
+    school = _nearest(block, {"student_record_doc"}, chunk, start, end)
+    work = _nearest(block, {"staff_info"}, chunk, start, end)
     if school is not None and school <= STUDENT_REACH and (work is None or school < work):
         return "student", "named with student records information" + _nearest_word(
             text, findings, {"student_record_doc"}, chunk, start, end
@@ -467,6 +507,16 @@ def _role(
             text, findings, {"staff_info"}, chunk, start, end
         )
     return "unknown", ""
+
+
+def _blank_line_between(text: str, f: Finding, start: int) -> bool:
+    """A paragraph break between a finding and a name: "Program Coordinator, Special
+    Education" in one entry says nothing of the cardholder named in the next paragraph."""
+    lo, hi = (f.end, start) if f.end <= start else (start, f.start)
+    return bool(_BLANK_LINE.search(text, lo, hi))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -540,7 +590,7 @@ def find_mentions(
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered or ", " in surface else surface)
-        role, why = _role(text, findings, f.chunk, start, end, honorific)
+        role, why = _role(text, findings, f.chunk, start, end, honorific, extraction.sent)
         # "call Jayden Brooks's mom": the one to call is his mom
         theirs = any(t.endswith(("'s", "’s")) for t in (text[start:end], text[start : end + 2]))
         pupil = bool(_IN_CLASS_AFTER.match(text, end))  # "can you see Ana Ruiz (my room 22)"

@@ -97,11 +97,12 @@ _MONTHS = {
 
 def birth_date(text: str) -> bool:
     """A calendar date a living person could be born on (1900 up to today)."""
-    parsed = _parse_date(text)
+    parsed = parse_date(text)
     return parsed is not None and date(1900, 1, 1) <= parsed <= date.today()
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
+    """A written date (numeric, either day order, or with a month's name), if it is one."""
     m = _DATE.search(text)
     try:
         if m and m.group("y1"):

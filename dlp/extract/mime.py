@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import email
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from email.message import EmailMessage, Message
-from email.utils import collapse_rfc2231_value, getaddresses
+from email.utils import collapse_rfc2231_value, getaddresses, parsedate_to_datetime
 
 from dlp.extract import formats as _formats  # noqa: F401  (registers the format plug-ins)
 from dlp.extract.base import Blob, Budget, Context, LimitExceeded, Limits
@@ -329,7 +330,17 @@ def read_message(raw: bytes, limits: Limits | None = None) -> tuple[Extraction, 
     except Exception:
         msg = None
     walk_into(walker, raw, "", 0, msg)
-    return _finish(walker), headers
+    return replace(_finish(walker), sent=_sent(msg)), headers
+
+
+def _sent(msg: Message | None) -> date | None:
+    """The day the Date header gives, or None when it is missing or unreadable."""
+    if msg is None:
+        return None
+    try:
+        return parsedate_to_datetime(header_text(msg, "date")).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def walk_attached(raw: bytes, where: str, ctx: Context) -> list[Result]:

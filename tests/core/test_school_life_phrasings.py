@@ -743,3 +743,24 @@ def test_a_birth_date_in_mail_about_new_hires_belongs_to_an_employee(scan: Scan)
         roster, to="screening@health.example", sender="Megan Oleary <mo@westpark.k12.ca.us>"
     )
     assert "staff_record" not in result.categories, result.classification.notes
+
+
+def test_a_title_ending_the_line_above_or_naming_a_note_is_not_the_pupils(scan: Scan) -> None:
+    statement = (
+        "Written statement - Renata Kowalczyk, substitute, 02/26/2025\n"
+        "I asked Jayden Whitcombe to sit down several times. I did not know he had an IEP or "
+        "a behavior plan.\n"
+        "School nurse note: Jayden Whitcombe, DOB 06/11/2017. Redness left forearm, ice pack.\n"
+    )
+    result = scan(statement, to="intake@law-firm.example", subject="statement + nurse note")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_an_adults_birth_date_does_not_make_a_pupil(scan: Scan) -> None:
+    body = (
+        "Volunteer chaperone forms for the museum trip:\n"
+        "Dolores Fairweather - DOB 04/09/1971 - cleared\n"
+        "Agustin Bellamy - DOB 12/30/1984 - cleared\n"
+    )
+    result = scan(body, to="trips@museum-tours.example", subject="chaperones")
+    assert "student_record" not in result.categories, result.classification.notes
