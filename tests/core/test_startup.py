@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import regex
 
 from tests.conftest import ROOT, make_message
 from tests.extract import make
@@ -114,3 +115,28 @@ def test_deferred_library_parts_load_when_something_uses_them() -> None:
     urls, recognizers, info, cli = out.stdout.split()
     assert (urls, info, cli) == ("1", "True", "True") and int(recognizers) > 10
 
+
+def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Presidio's `Pattern` compiled each regex without flags to validate it, then again."""
+    from dlp.detect.analyzer import DistrictPatternRecognizer
+    from dlp.detect.patterns import load_patterns
+
+    specs = [s for s in load_patterns(ROOT / "patterns").recognizers if s.patterns]
+    wanted = {(p.regex, s.flags) for s in specs for p in s.patterns}
+    real = regex.compile
+    calls: list[tuple[str, int]] = []
+
+    def compile_(pattern: str, flags: int = 0, *args: object, **kwargs: object) -> object:
+        calls.append((pattern, int(flags)))
+        return real(pattern, flags, *args, **kwargs)
+
+    monkeypatch.setattr(regex, "compile", compile_)
+    recognizers = [DistrictPatternRecognizer(spec) for spec in specs]
+    texts = {text for text, _ in wanted}
+    assert [call for call in calls if call[0] in texts and call not in wanted] == []
+    for spec, recognizer in zip(specs, recognizers, strict=True):
+        for pattern in recognizer.patterns:
+            assert pattern.compiled_regex is not None
+            assert pattern.compiled_with_flags == spec.flags
