@@ -119,12 +119,14 @@ def test_deferred_library_parts_load_when_something_uses_them() -> None:
 def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Presidio's `Pattern` compiled each regex without flags to validate it, then again."""
+    """Presidio's `Pattern` compiled each regex without flags to validate it, then again;
+    term lists (`deny_list`) are regexes Presidio builds, with the same text as before."""
+    from presidio_analyzer import PatternRecognizer
+
     from dlp.detect.analyzer import DistrictPatternRecognizer
     from dlp.detect.patterns import load_patterns
 
-    specs = [s for s in load_patterns(ROOT / "patterns").recognizers if s.patterns]
-    wanted = {(p.regex, s.flags) for s in specs for p in s.patterns}
+    specs = load_patterns(ROOT / "patterns").recognizers
     real = regex.compile
     calls: list[tuple[str, int]] = []
 
@@ -134,9 +136,16 @@ def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
 
     monkeypatch.setattr(regex, "compile", compile_)
     recognizers = [DistrictPatternRecognizer(spec) for spec in specs]
-    texts = {text for text, _ in wanted}
-    assert [call for call in calls if call[0] in texts and call not in wanted] == []
+    pairs = [
+        (p.regex, s.flags) for s, r in zip(specs, recognizers, strict=True) for p in r.patterns
+    ]
+    assert [call for call in calls if call not in pairs] == []  # none without its flags
+    assert len(calls) == len(pairs)  # and each pattern once
     for spec, recognizer in zip(specs, recognizers, strict=True):
         for pattern in recognizer.patterns:
-            assert pattern.compiled_regex is not None
             assert pattern.compiled_with_flags == spec.flags
+            assert pattern.compiled_regex is real(pattern.regex, spec.flags)
+        if spec.deny_list:
+            stock = PatternRecognizer._deny_list_to_regex(recognizer, list(spec.deny_list))
+            assert recognizer.patterns[-1].regex == stock.regex
+            assert recognizer.patterns[-1].score == stock.score
