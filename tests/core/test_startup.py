@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import regex
 
 from tests.conftest import ROOT, make_message
 from tests.extract import make
@@ -77,3 +78,74 @@ def test_a_document_library_loads_when_a_part_of_its_kind_arrives(tmp_path: Path
     loaded = loaded_modules("scan", str(path))
     assert "docx" in loaded  # the Word reader loaded for the Word attachment ...
     assert not loaded & (FORMAT_LIBRARIES - {"docx"}), sorted(loaded & FORMAT_LIBRARIES)
+
+
+# Parts of Presidio and spaCy dlp never uses (dlp.detect.deferred): predefined recognizers
+# (a TLD regex, phonenumbers) and spaCy's command line (typer, weasel, requests).
+UNUSED_LIBRARY_PARTS = {
+    "phonenumbers", "presidio_analyzer.predefined_recognizers.generic.url_recognizer",
+    "spacy.cli.download", "typer", "weasel", "requests",
+}  # fmt: skip
+
+
+def test_a_scan_loads_no_predefined_recognizer_or_spacy_command_line(tmp_path: Path) -> None:
+    loaded = loaded_modules("scan", str(_plain_message(tmp_path)))
+    assert "dlp.pipeline" in loaded and "spacy" in loaded  # the probe really scanned
+    assert not loaded & UNUSED_LIBRARY_PARTS, sorted(loaded & UNUSED_LIBRARY_PARTS)
+
+
+USES_DEFERRED = """
+import dlp.detect.analyzer, spacy, spacy.cli
+from presidio_analyzer import RecognizerRegistry
+from presidio_analyzer.predefined_recognizers import UrlRecognizer
+registry = RecognizerRegistry()
+registry.load_predefined_recognizers()
+names = sorted(type(r).__name__ for r in registry.recognizers)
+print(names.count("UrlRecognizer"), len(names), spacy.info()["spacy_version"] == spacy.__version__,
+      callable(spacy.cli.download))
+"""
+
+
+def test_deferred_library_parts_load_when_something_uses_them() -> None:
+    """Presidio's default registry, `spacy.info()` and `spacy.cli` work after dlp's start-up."""
+    out = subprocess.run(
+        [sys.executable, "-c", USES_DEFERRED], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    urls, recognizers, info, cli = out.stdout.split()
+    assert (urls, info, cli) == ("1", "True", "True") and int(recognizers) > 10
+
+
+def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Presidio's `Pattern` compiled each regex without flags to validate it, then again;
+    term lists (`deny_list`) are regexes Presidio builds, with the same text as before."""
+    from presidio_analyzer import PatternRecognizer
+
+    from dlp.detect.analyzer import DistrictPatternRecognizer
+    from dlp.detect.patterns import load_patterns
+
+    specs = load_patterns(ROOT / "patterns").recognizers
+    real = regex.compile
+    calls: list[tuple[str, int]] = []
+
+    def compile_(pattern: str, flags: int = 0, *args: object, **kwargs: object) -> object:
+        calls.append((pattern, int(flags)))
+        return real(pattern, flags, *args, **kwargs)
+
+    monkeypatch.setattr(regex, "compile", compile_)
+    recognizers = [DistrictPatternRecognizer(spec) for spec in specs]
+    pairs = [
+        (p.regex, s.flags) for s, r in zip(specs, recognizers, strict=True) for p in r.patterns
+    ]
+    assert [call for call in calls if call not in pairs] == []  # none without its flags
+    assert len(calls) == len(pairs)  # and each pattern once
+    for spec, recognizer in zip(specs, recognizers, strict=True):
+        for pattern in recognizer.patterns:
+            assert pattern.compiled_with_flags == spec.flags
+            assert pattern.compiled_regex is real(pattern.regex, spec.flags)
+        if spec.deny_list:
+            stock = PatternRecognizer._deny_list_to_regex(recognizer, list(spec.deny_list))
+            assert recognizer.patterns[-1].regex == stock.regex
+            assert recognizer.patterns[-1].score == stock.score
