@@ -51,6 +51,8 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 def fold(text: str) -> str:
     """Lower case, accents removed ("Đ" by hand: it has no decomposition)."""
+    if text.isascii():  # most mail: nothing to decompose
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 

@@ -367,10 +367,14 @@ def _nearest(
     return None if f is None else _distance(f, start, end)
 
 
+def _in_chunk(findings: Sequence[Finding], wanted: set[str], chunk: int) -> list[Finding]:
+    return [f for f in findings if f.chunk == chunk and f.role in wanted and not f.monitor]
+
+
 def _nearest_finding(
     findings: Sequence[Finding], wanted: set[str], chunk: int, start: int, end: int
 ) -> Finding | None:
-    near = [f for f in findings if f.chunk == chunk and f.role in wanted and not f.monitor]
+    near = _in_chunk(findings, wanted, chunk)
     return min(near, key=lambda f: _distance(f, start, end), default=None)
 
 
@@ -437,12 +441,12 @@ def _role(
     sent: date | None = None,
 ) -> tuple[str, str]:
     findings = [f for f in findings if f.chunk != chunk or not _a_class_hour(text, f)]
+    # only the nearest role word in this chunk is read: checking the others, each with a
+    # search of the text between, made long parts quadratic
     pointing = [
         f
-        for f in findings
-        if not (
-            f.chunk == chunk and (_points_away(text, f, start, end) or _attribute_word(text, f))
-        )
+        for f in _in_chunk(findings, {"student_context", "student_id"}, chunk)
+        if not (_points_away(text, f, start, end) or _attribute_word(text, f))
     ]
     student = _nearest(pointing, {"student_context", "student_id"}, chunk, start, end)
     theirs = [f for f in findings if f.role == "staff_context" and _owned_by(text, f, chunk, end)]
@@ -452,11 +456,11 @@ def _role(
     if not honorific and (child := _someones_child(text, start, end)):
         return "student", f"somebody's child or a pupil in a class ({child!r})"
     line_start, line_end = _line_bounds(text, start, end)
+    titles = _in_chunk(findings, {"staff_context", "staff_id"}, chunk)
     beside = [
         f
-        for f in findings
-        if f.chunk != chunk
-        or (
+        for f in titles
+        if (
             line_start <= f.start < line_end
             and not _addresses_another(text, f, start)
             and not (f.end <= start and _titles_another(text, f, start))
@@ -465,11 +469,7 @@ def _role(
         or _titles(text, f, start, end)
     ]  # "Donna Estes (Office Manager": the same line; not a title in the next paragraph
     staff = _nearest(beside, {"staff_context", "staff_id"}, chunk, start, end)
-    titling = [
-        f
-        for f in findings
-        if f.chunk != chunk or (_titles(text, f, start, end) and not _possessed(text, f))
-    ]
+    titling = [f for f in titles if _titles(text, f, start, end) and not _possessed(text, f)]
     staff_on_line = _nearest(titling, {"staff_context", "staff_id"}, chunk, start, end)
     if honorific:
         staff = staff_on_line = 0
