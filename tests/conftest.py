@@ -57,6 +57,8 @@ LABELLED_SETS = (
     "blindQ",
     "blindR",
     "blindS",
+    "blindT",
+    "blindU",
     "holdout",
     "holdout2",
     "holdout3",

@@ -35,6 +35,7 @@ CONFIDENTIAL_STUDENT = {
     "personal_phone", "street_address",
 }  # fmt: skip
 NEAR_ONLY = {"student_info", "street_address"}
+STUDENT_EVIDENCE = {"student_context", "student_id", "student_record_doc", "student_info"}
 # What a paragraph ties to a person it names: a street address in the same paragraph as a
 # name is as often the school's or the bus stop's as the student's home.
 TIED_STUDENT = {
@@ -255,32 +256,58 @@ def _personnel_letter(
 
 
 def _learned_record(
-    mentions: list[Mention], extraction: Extraction, notes: list[str], opinion: ModelScore
+    ev: _Evidence,
+    mentions: list[Mention],
+    extraction: Extraction,
+    notes: list[str],
+    opinion: ModelScore,
 ) -> tuple[Category, tuple[int, ...]] | None:
-    """The first person named in full who is not the author, a greeting or a place: the
-    model says the message is a record, and this is whom it can be about."""
-    for m in mentions:
-        if m.is_author or m.role in ("place", "contact") or is_bystander(extraction, m):
-            continue
-        if m.why == ADULT_BIRTH_DATE:
-            continue  # an adult who is not staff: a parent or a volunteer, never a pupil
-        category = Category.STAFF_RECORD if m.role == "staff" else Category.STUDENT_RECORD
+    """The first person named in full who is not the author, a greeting, a place or an
+    adult outside staff: the model says the message is a record, and this is whom it can
+    be about; someone with no staff title first.  Where only a staff member is named
+    ("Coach Rey Batiste" asking about a player's grades) and the message says more of
+    pupils than of staff, the record is a pupil's all the same."""
+    candidates = [
+        m
+        for m in mentions
+        if not (m.is_author or m.role in ("place", "contact") or is_bystander(extraction, m))
+        and m.why != ADULT_BIRTH_DATE  # a parent or a volunteer, never a pupil
+    ]
+    if not candidates:
+        return None
+    m = next((c for c in candidates if c.role != "staff"), candidates[0])
+    staff = m.role == "staff" and len(_staff_evidence(ev, mentions, extraction)) >= len(
+        ev.indices(STUDENT_EVIDENCE)
+    )
+    notes.append(
+        f"the learned model reads the message as a record about someone: {opinion.describe()}"
+    )
+    if m.role == "staff" and not staff:
         notes.append(
-            f"the learned model reads the message as a record about someone: {opinion.describe()}"
+            f"the person named in full is staff ({m.why}), and the message says more of "
+            "pupils than of staff: a pupil's record"
         )
+    else:
         notes.append(f"a person named in full ({m.why or 'no role word'}) is whom it is about")
-        return category, (m.finding,)
-    return None
+    return (Category.STAFF_RECORD if staff else Category.STUDENT_RECORD), (m.finding,)
 
 
 def _about_staff(ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction) -> bool:
-    """A staff title, personnel term or employee ID outside the author's signature: the
-    author's own title ("District School Nurse") says who writes, not whom it is about."""
+    """A staff title, personnel term or employee ID outside the author's signature."""
+    return bool(_staff_evidence(ev, mentions, extraction))
+
+
+def _staff_evidence(
+    ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction
+) -> list[int]:
+    """Staff titles, personnel terms and employee IDs, except in the author's signature:
+    the author's own title ("District School Nurse") says who writes, not whom it is about."""
     signatures = [m for m in mentions if m.is_author]
-    return any(
-        not any(_signs_under(extraction, m, ev.findings[i]) for m in signatures)
+    return [
+        i
         for i in ev.indices({"staff_context", "staff_info", "staff_id"})
-    )
+        if not any(_signs_under(extraction, m, ev.findings[i]) for m in signatures)
+    ]
 
 
 def _signs_under(extraction: Extraction, m: Mention, f: Finding) -> bool:
@@ -363,7 +390,7 @@ def classify(
     if staff:
         evidence[Category.STAFF_RECORD] = staff
     if opinion is not None and not (student or staff):
-        learned = _learned_record(mentions, extraction, notes, opinion)
+        learned = _learned_record(ev, mentions, extraction, notes, opinion)
         if learned:
             evidence[learned[0]] = learned[1]
     people, rows = roster_count(extraction, findings, mentions)

@@ -21,6 +21,7 @@ from dlp.detect.names import (
     given_name,
     reads_as_a_word,
     structural_word,
+    surname,
     vietnamese_order,
 )
 from dlp.detect.validators import parse_date
@@ -585,8 +586,14 @@ def find_mentions(
             continue  # NER reads Vietnamese prose as names: "Đêm Văn (nghệ)" is an evening
         if not rostered and _no_one(text, start, end, district_words):
             continue
-        if f.recognizer in _GUESSED_NAMES and _starts_with_a_word(surface):
-            continue
+        if f.recognizer in _GUESSED_NAMES:
+            if len(surface.split()) >= 3 and _ends_in_a_word(surface):
+                # "Marcus Thibodeaux-Grant Date (of birth)": the name, then a word
+                end = start + len(surface.rstrip()) - len(surface.split()[-1])
+                end = start + len(text[start:end].rstrip())
+                surface = text[start:end]
+            if _starts_with_a_word(surface) or _ends_in_a_word(surface):
+                continue
         before = text[max(0, start - 12) : start].lower()
         honorific = bool(_HONORIFIC_BEFORE.search(before))
         key = name_key(_natural_order(surface) if rostered or ", " in surface else surface)
@@ -641,12 +648,23 @@ def _no_one(text: str, start: int, end: int, district_words: set[str]) -> bool:
 _GUESSED_NAMES = {NER_RECOGNIZER, CASED_NAMES}
 
 
+def _name_words(surface: str) -> list[str]:
+    words = [w.strip(".,;:'\"()") for w in _natural_order(surface).split()]
+    return [w for w in words if w and w.lower() not in _PARTICLES]
+
+
 def _starts_with_a_word(surface: str) -> bool:
     """'Gulf Coast', 'Deputy Nguyen', 'Feria de Empleo': a phrase whose first word (in the
     name's natural order) is an everyday word rather than a given name or a frequent
     surname names nobody, however capitalised."""
-    words = [w for w in _natural_order(surface).split() if w.lower() not in _PARTICLES]
-    return bool(words) and reads_as_a_word(words[0].strip(".,;:'\"()"))
+    words = _name_words(surface)
+    return bool(words) and reads_as_a_word(words[0])
+
+
+def _ends_in_a_word(surface: str) -> bool:
+    """'Thu Breakfast' on a menu: the last word is an everyday word nobody has as a surname."""
+    words = _name_words(surface)
+    return bool(words) and not surname(words[-1]) and reads_as_a_word(words[-1])
 
 
 def _spanish_abstract_noun(surface: str) -> bool:
@@ -716,9 +734,14 @@ def _signs_as_author(text: str, start: int, end: int, key: str, authors: set[str
     his son, not by him.
     """
     line_start, line_end = _line_bounds(text, start, end)
-    if text[line_start:start].strip() or text[end:line_end].strip(" \t,."):
+    before = text[line_start:start].strip()
+    if (before and not _SIGNING_TITLE.fullmatch(before)) or text[end:line_end].strip(" \t,."):
         return False
     return any(_short_form(key.split(), a.split()) for a in authors)
+
+
+# a title a signature may open with: "Coach Rey Batiste" signing mail from Reynaldo Batiste
+_SIGNING_TITLE = re.compile(r"(?i:coach|mr|mrs|ms|dr|sr|sra|srta|profe|maestr[oa])\.?")
 
 
 def _short_form(words: list[str], author: list[str]) -> bool:

@@ -32,7 +32,7 @@ from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
 from dlp.decide.people import IDENTIFIER_ROLES
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
 from dlp.detect.lean_nlp import LeanSpacyNlpEngine
-from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer
+from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer, addressed_families
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.prefilter import Prefilter, windowed
 from dlp.detect.validators import VALIDATORS
@@ -247,6 +247,9 @@ class Detector:
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
         gates = context_gates(patterns, settings.detection.min_score)
         self._gates = {e: Gate(g) for e, g in gates.items()}
+        self._proper_names = [
+            r for r in engine.registry.recognizers if isinstance(r, ProperNameRecognizer)
+        ]
         empty_doc = engine.nlp_engine.nlp["en"].make_doc("")  # type: ignore[attr-defined]
         self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
 
@@ -265,6 +268,8 @@ class Detector:
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
+        for recognizer in self._proper_names:
+            recognizer.families = addressed_families(chunk.text for chunk in chunks)
         findings.extend(self._names(self._name_windows(chunks, findings, names_everywhere)))
         return findings
 

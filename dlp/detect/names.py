@@ -191,6 +191,11 @@ def known_name(words: list[str]) -> bool:
     return len(words) >= 2 and _known_name(words)
 
 
+def surname(word: str) -> bool:
+    """Anyone's surname in the census or the shipped lists, accents folded."""
+    return _fold(word) in _surnames()
+
+
 def given_name(word: str) -> bool:
     """A listed given name (census and the shipped lists), accents folded."""
     return _fold(word) in _given()
@@ -271,13 +276,18 @@ def _wrapped(doc: Doc, i: int) -> bool:
     return False
 
 
+# what encloses another name between a given name and the surname
+_ENCLOSING = {"(": ")", '"': '"', "“": "”", "'": "'"}
+
+
 def _bracketed_name(doc: Doc, j: int) -> bool:
-    """'(Robert)' between a nickname and the surname."""
+    """'(Robert)' between a nickname and the surname, or a nickname in quotes:
+    'Addison "Addie" Vromans'."""
     return (
         j + 3 < len(doc)
-        and doc[j].text == "("
+        and doc[j].text in _ENCLOSING
         and _word_ok(doc[j + 1])
-        and doc[j + 2].text == ")"
+        and doc[j + 2].text == _ENCLOSING[doc[j].text]
         and doc[j + 3].text.istitle()
         and doc[j + 3].text.isalpha()
         and doc[j + 3].text.lower() not in _NOT_NAMES
@@ -363,7 +373,7 @@ _LOWER_RUN = regex.compile(
     r"(?<![\w@.'’-])([a-z]{3,})[ \t]+([a-z]{2,}(?:-[a-z]{2,})?)(?![\w@-]|['’](?!s\b)|\.\w)"
 )
 # "hi mrs oyelaran ... marcus oyelaran has 7 absences": the family the message writes to
-_FAMILY_ADDRESSED = regex.compile(r"\b(?i:mr|mrs|ms|miss|sr|sra)\.?[ \t]+([A-Za-z][a-z'’-]{1,})")
+_FAMILY_ADDRESSED = regex.compile(r"\b(?i:mr|mrs|ms|miss|sr|sra)\.?[ \t]+(\p{L}[\p{Ll}'’-]{1,})")
 _CAPS_RUN = regex.compile(r"(?<![\w@.'’-])([A-Z]{2,})[ \t]+([A-Z]{2,}(?:-[A-Z]{2,})?)(?![\w@'’-])")
 
 
@@ -391,10 +401,17 @@ _LAST_FIRST_BRACKETED = regex.compile(
 )
 
 
+# "Elig question - Boudreaux, Trey": surname first, ending a line after a dash or a colon,
+# as subjects name whom the message is about
+_LAST_FIRST_ENDING = regex.compile(
+    r"[-–—:|][ \t]+(\p{Lu}[\p{Ll}'’-]+),[ \t]+(\p{Lu}[\p{Ll}'’-]+)[ \t]*$", regex.M
+)
+
+
 def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
     given = _given()
     surnames = _surnames()
-    found = (_LAST_FIRST_LINE, _CAPS_LAST_FIRST, _LAST_FIRST_BRACKETED)
+    found = (_LAST_FIRST_LINE, _CAPS_LAST_FIRST, _LAST_FIRST_BRACKETED, _LAST_FIRST_ENDING)
     for m in [m for rx in found for m in rx.finditer(text)]:
         words = m.group(1).split()
         family = _fold(next((w for w in words if w.lower() not in _SURNAME_PARTICLES), words[0]))
@@ -404,19 +421,26 @@ def _last_first_lines(text: str) -> Iterable[tuple[int, int]]:
             yield m.start(1), m.end(2)
 
 
-def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
+def addressed_families(texts: Iterable[str]) -> frozenset[str]:
+    """Surnames a message greets or mentions with a title ("Ms. Lirette,"), lower-case."""
+    return frozenset(_fold(m.group(1)) for t in texts for m in _FAMILY_ADDRESSED.finditer(t))
+
+
+def _cased_runs(text: str, families: frozenset[str] = frozenset()) -> Iterable[tuple[int, int]]:
     """'owen castellano' and 'JAYDEN MOORE': a known given name then a known surname, as
-    hurried mail and capitals-only forms write them, where the tagger sees no proper noun."""
+    hurried mail and capitals-only forms write them, where the tagger sees no proper noun.
+    `families`: surnames the rest of the message addresses ("brody lirette" in the subject
+    of a letter to "Ms. Lirette")."""
     given = _given()
     surnames = _surnames()
     vietnamese = _vietnamese_prose(text)
-    family = {m.group(1).lower() for m in _FAMILY_ADDRESSED.finditer(text)}
+    family = families | addressed_families([text])
     for rx in (_LOWER_RUN, _CAPS_RUN):
         if vietnamese and rx is _LOWER_RUN:
             continue
         for m in rx.finditer(text, overlapped=True):
             first, last = m.group(1).lower(), m.group(2).lower().split("-")[0]
-            if rx is _LOWER_RUN and last in family and first in given - STOP_WORDS - _NOT_NAMES:
+            if rx is _LOWER_RUN and _fold(last) in family and _could_be_given(first, given):
                 yield m.start(), m.end()  # the addressed family's child, whatever the surname
                 continue
             if {first, last} & _LOWER_CASE_WORDS and not (
@@ -425,6 +449,14 @@ def _cased_runs(text: str) -> Iterable[tuple[int, int]]:
                 continue  # "lily chen-garcia" is a name though "lily pads" are not
             if first in given and last in surnames and (rx is _LOWER_RUN or _mixed_line(text, m)):
                 yield m.start(), m.end()
+
+
+def _could_be_given(word: str, given: frozenset[str]) -> bool:
+    """A listed given name, or a word that is no everyday word ("brody" before the
+    addressed family's surname); never a function word ("the lirette")."""
+    if word in STOP_WORDS or word in _NOT_NAMES:
+        return False
+    return word in given or (word not in _LOWER_CASE_WORDS and not reads_as_a_word(word))
 
 
 def _double_surname(word: str, surnames: frozenset[str]) -> bool:
@@ -450,6 +482,9 @@ class ProperNameRecognizer(LocalRecognizer):
             name=self.RECOGNIZER_NAME,
             supported_language="en",
         )
+        # the surnames the message being scanned addresses, in any of its parts: set by the
+        # detector for each message, since Presidio gives a recognizer one text at a time
+        self.families: frozenset[str] = frozenset()
 
     def load(self) -> None:
         return None
@@ -472,6 +507,6 @@ class ProperNameRecognizer(LocalRecognizer):
                 },
             )
             for start, end in [(a, b) for a, b, _ in _runs(doc)]
-            + list(_cased_runs(doc.text))
+            + list(_cased_runs(doc.text, self.families))
             + list(_last_first_lines(doc.text))
         ]

@@ -766,3 +766,77 @@ def test_an_adults_birth_date_does_not_make_a_pupil(scan: Scan) -> None:
     )
     result = scan(body, to="trips@museum-tours.example", subject="chaperones")
     assert "student_record" not in result.categories, result.classification.notes
+
+
+def test_a_lower_case_name_in_the_subject_with_the_addressed_familys_surname_is_a_name(
+    scan: Scan,
+) -> None:
+    body = (
+        "Ms. Lirette,\n\nFollowing up on our phone call. Your son will serve out-of-school "
+        "suspension Tuesday through Thursday for the vape incident on Monday.\n\nDwayne\n"
+    )
+    result = scan(body, to="lirette.shanna@yahoo.com", subject="brody lirette - suspension 3/4")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_menu_day_a_nickname_in_quotes_and_a_grouped_licence_number(scan: Scan) -> None:
+    menu = (
+        "ESY Week 1 Menu (all ESY students eat free this summer - no application needed)\n\n"
+        " Mon  Breakfast: yogurt parfait | Lunch: turkey wrap, carrots, apple\n"
+        " Tue  Breakfast: whole-grain waffle | Lunch: chicken tacos, black beans\n"
+        " Wed  Breakfast: egg & cheese muffin | Lunch: pasta with meat sauce, salad\n"
+        " Thu  Breakfast: cereal & banana | Lunch: walleye sandwich (Bay Gull Co-op)\n\n"
+        "Nut-free kitchen. "
+        "If your child has a food allergy or a dietary order from a doctor, please send the "
+        "form to the nurse.\n"
+    )
+    result = scan(menu, to="ram.family@gmail.com", subject="ESY menu")
+    assert result.categories == [], result.classification.notes
+    disclosure = (
+        "Enclosed are the documents we intend to rely on:\n\n"
+        ' 1. IEP dated 9/17/2024 (Addison "Addie" Vromans, Emotional Impairment, 150 min/week '
+        "social work)\n 2. Semester 1 grades: Algebra I - F (48%)\n"
+    )
+    result = scan(disclosure, to="jsheridan@law-firm.example", subject="disclosure")
+    assert "student_record" in result.categories, result.classification.notes
+    driver = (
+        "Our driver will be Russ Heikkinen.\n  Michigan CDL number: H 524 118 907 335, class B\n"
+    )
+    result = scan(driver, to="transport@other-district.example", subject="driver info")
+    assert "high_risk_id" in result.categories, result.classification.notes
+
+
+def test_a_name_run_into_the_next_label_is_still_the_name(scan: Scan) -> None:
+    body = (
+        "To the parent/guardian of: Marcus Thibodeaux-Grant Date of birth: 06/21/2009\n"
+        "Your child has been absent without a valid excuse for 7 days this semester.\n"
+    )
+    result = scan(body, to="parent.home@gmail.com", subject="attendance letter")
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_coach_signing_with_a_short_name_is_the_author_and_the_subject_names_the_player(
+    scan: Scan,
+) -> None:
+    body = (
+        "Mr. Hebert,\n\nOur starting QB finished S1 with a 1.86 GPA (F in Algebra II, D in "
+        "English III) and is below the 2.0 for second semester. Does the recalculated 2.05 "
+        "count for eligibility?\n\nThanks,\nCoach Rey Batiste\nAthletic Director\n"
+    )
+    result = scan(
+        body,
+        to="eligibility@hsaa.example",
+        sender="Reynaldo Batiste <reynaldo.batiste@westpark.k12.ca.us>",
+        subject="Elig question - Boudreaux, Trey",
+    )
+    assert "student_record" in result.categories, result.classification.notes
+    assert not any("batiste" in note.lower() for note in result.classification.notes)
+
+
+def test_a_lower_case_subject_name_matches_the_accented_family_greeted(scan: Scan) -> None:
+    body = (
+        "Sr. Rodríguez:\n\nComo hablamos por teléfono, su hijo tendrá 2 días de suspensión "
+        "fuera de la escuela por la pelea en el autobús.\n\nDwayne\n"
+    )
+    result = scan(body, to="yoelrp.papa@yahoo.com", subject="yoel rodriguez pupo - suspensión")
+    assert "student_record" in result.categories, result.classification.notes
