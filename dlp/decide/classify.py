@@ -264,9 +264,9 @@ def _learned_record(
 ) -> tuple[Category, tuple[int, ...]] | None:
     """The first person named in full who is not the author, a greeting, a place or an
     adult outside staff: the model says the message is a record, and this is whom it can
-    be about; someone with no staff title first.  Where only a staff member is named
-    ("Coach Rey Batiste" asking about a player's grades) and the message says more of
-    pupils than of staff, the record is a pupil's all the same."""
+    be about; someone with no staff title first.  A person with no role word is staff
+    where the message says more of staff than of pupils (a list of new hires); where only
+    staff are named and it says clearly more of pupils, the record is a pupil's."""
     candidates = [
         m
         for m in mentions
@@ -276,19 +276,19 @@ def _learned_record(
     if not candidates:
         return None
     m = next((c for c in candidates if c.role != "staff"), candidates[0])
-    staff = m.role == "staff" and len(_staff_evidence(ev, mentions, extraction)) >= len(
-        ev.indices(STUDENT_EVIDENCE)
-    )
+    staff_words = len(_staff_evidence(ev, mentions, extraction))
+    pupil_words = len(ev.indices(STUDENT_EVIDENCE))
     notes.append(
         f"the learned model reads the message as a record about someone: {opinion.describe()}"
     )
-    if m.role == "staff" and not staff:
-        notes.append(
-            f"the person named in full is staff ({m.why}), and the message says more of "
-            "pupils than of staff: a pupil's record"
-        )
-    else:
-        notes.append(f"a person named in full ({m.why or 'no role word'}) is whom it is about")
+    if m.role == "staff" and 2 * pupil_words > 3 * staff_words:
+        # only a staff member is named, in mail that says clearly more of pupils (half as
+        # many words again): the record is a pupil's who is not named in full
+        notes.append(f"the one named in full is staff ({m.why}); the mail is about a pupil")
+        return Category.STUDENT_RECORD, (m.finding,)
+    staff = m.role == "staff" or (m.role == "unknown" and staff_words > pupil_words)
+    why = m.why or ("no role word, in mail about staff" if staff else "no role word")
+    notes.append(f"a person named in full ({why}) is whom it is about")
     return (Category.STAFF_RECORD if staff else Category.STUDENT_RECORD), (m.finding,)
 
 

@@ -538,12 +538,18 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_signature(text: str, start: int, end: int) -> bool:
-    """A name alone on its line right after a sign-off ("Thanks," / "--")."""
+    """A name alone on its line (credentials aside: "Megan Hale, OTR/L") right after a
+    sign-off ("Thanks," / "--")."""
     line_start, line_end = _line_bounds(text, start, end)
-    if text[line_start:start].strip() or text[end:line_end].strip(" \t,."):
+    after = text[end:line_end].strip(" \t,.")
+    if text[line_start:start].strip() or (after and not _CREDENTIALS.fullmatch(after)):
         return False
     previous = text[:line_start].rstrip("\n").rsplit("\n", 1)[-1]
     return bool(_SIGN_OFF.match(previous))
+
+
+# letters after a signed name: "RN, NCSN", "OTR/L", "M.Ed.", "LCSW-C"
+_CREDENTIALS = re.compile(r"(?:[A-Z][A-Za-z./-]{0,9}(?:,[ \t]*|[ \t]+)?){1,4}")
 
 
 def find_mentions(
@@ -609,6 +615,7 @@ def find_mentions(
             role, why = _roster_role(findings, i, role, why)
         author = (
             _is_author(key, authors)
+            or _is_author(name_key(_NICKNAME.sub(" ", surface)), authors)  # 'Rosalind "Roz" A.'
             or _is_signature(text, start, end)
             or _signs_as_author(text, start, end, key, authors)
         )
@@ -714,6 +721,9 @@ def _names_a_day_or_business(text: str, start: int, surface: str) -> bool:
         or text[max(0, start - 2) : start] == "& "
         or _VENUE_BEFORE.search(text, max(0, start - 24), start)
     )
+
+
+_NICKNAME = re.compile(r"[\"“(][^\"”()]*[\"”)]")
 
 
 def _is_author(key: str, authors: set[str]) -> bool:

@@ -13,12 +13,14 @@ confidential information next to it.
 
 from __future__ import annotations
 
+import gzip
 import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+import msgpack
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -161,17 +163,36 @@ def reads_as_a_word(word: str) -> bool:
 
     What the given-name and frequent-surname lists vouch for is a name ("Hunter",
     "Mendoza", "Grace"); initials are too short to judge.  The word frequencies come from
-    `wordfreq`, loaded on the first question (about 0.3 s), which only name-shaped phrases
-    found by guessing ever ask.
+    `wordfreq`, read on the first question, which only name-shaped phrases found by
+    guessing ever ask.
     """
     folded = _fold(word)
     if len(folded) < 3 or folded in _given() or folded in VIETNAMESE_FAMILY:
         return False
     if folded in _common_surnames():
         return False
-    from wordfreq import zipf_frequency
+    return folded in _everyday_words()
 
-    return max(zipf_frequency(folded, "en"), zipf_frequency(folded, "es")) >= COMMON_WORD_ZIPF
+
+@cache
+def _everyday_words() -> frozenset[str]:
+    """English and Spanish words at COMMON_WORD_ZIPF or above, from wordfreq's lists.
+
+    The lists are read bucket by bucket, most frequent first, and only down to the
+    threshold (about 16,000 words, a few MB): `wordfreq.zipf_frequency` would keep both
+    whole lists in memory, some 70 MB in every scanning process.
+    """
+    last = round((9 - COMMON_WORD_ZIPF) * 100)  # bucket i holds words at 10^(-i/100)
+    words: set[str] = set()
+    for language in ("en", "es"):
+        path = resources.files("wordfreq").joinpath("data", f"large_{language}.msgpack.gz")
+        with path.open("rb") as raw, gzip.open(raw) as data:
+            unpacker = msgpack.Unpacker(data, raw=False)
+            buckets = unpacker.read_array_header() - 1
+            unpacker.skip()  # the header: {"format": "cB", "version": 1}
+            for _ in range(min(buckets, last + 1)):
+                words.update(unpacker.unpack())
+    return frozenset(words)
 
 
 def _known_name(words: list[str]) -> bool:

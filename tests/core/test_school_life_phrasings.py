@@ -840,3 +840,40 @@ def test_a_lower_case_subject_name_matches_the_accented_family_greeted(scan: Sca
     )
     result = scan(body, to="yoelrp.papa@yahoo.com", subject="yoel rodriguez pupo - suspensión")
     assert "student_record" in result.categories, result.classification.notes
+
+
+def test_pay_on_rows_opening_with_employee_numbers_is_a_staff_record(scan: Scan) -> None:
+    body = (
+        "Three new hires for the HR module test load:\n"
+        "E12044 Caleb Ingram, Step 2 BA, $49,660\n"
+        "E12045 Mai Lương, Step 1 MA, $53,570\n\n--\nBrian\n"
+    )
+    result = scan(body, to="imports@sis-vendor.example", subject="HR module import - new hires")
+    assert "staff_record" in result.categories, result.classification.notes
+    assert "student_record" not in result.categories, result.classification.notes
+
+
+def test_the_author_signing_with_a_nickname_or_credentials_is_not_the_subject(scan: Scan) -> None:
+    body = (
+        "Hello,\n\nPer the family's request, the OT summary for Easton Yoder (age 7): significant "
+        "delays in fine motor skills. School-based OT 30 min/week under his IEP.\n\n"
+        "-- \nMegan Hale, OTR/L\nOccupational Therapist\n"
+    )
+    result = scan(
+        body,
+        to="referrals@therapy.example",
+        sender='"Megan Hale", OTR/L <mhale@westpark.k12.ca.us>',
+        subject="OT evaluation summary",
+    )
+    assert "staff_record" not in result.categories, result.classification.notes
+    assert "student_record" in result.categories, result.classification.notes
+
+
+def test_a_lower_case_pupil_with_a_given_name_popular_since_2000_is_named(scan: Scan) -> None:
+    body = (
+        "Agree we need more data before we write the BIP.\n\n"
+        "> tucker lindahl had 3 more incidents this week. Principal gave 2 days OSS for "
+        "Tuesday. Mom says he stopped his Focalin over break.\n"
+    )
+    result = scan(body, to="private.therapist@gmail.com", subject="Re: FBA - 7th gr")
+    assert "student_record" in result.categories, result.classification.notes
