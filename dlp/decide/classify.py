@@ -292,11 +292,6 @@ def _learned_record(
     return (Category.STAFF_RECORD if staff else Category.STUDENT_RECORD), (m.finding,)
 
 
-def _about_staff(ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction) -> bool:
-    """A staff title, personnel term or employee ID outside the author's signature."""
-    return bool(_staff_evidence(ev, mentions, extraction))
-
-
 def _staff_evidence(
     ev: _Evidence, mentions: Sequence[Mention], extraction: Extraction
 ) -> list[int]:
@@ -366,7 +361,7 @@ def classify(
     ev = _Evidence(findings)
     notes: list[str] = []
     mentions = find_mentions(extraction, findings, author_names, settings.district.name)
-    if _about_staff(ev, mentions, extraction):
+    if _staff_evidence(ev, mentions, extraction):  # mail about staff
         mentions = [_employee(m) for m in mentions]
     evidence: dict[Category, tuple[int, ...]] = {}
 

@@ -24,7 +24,7 @@ MAX_PARAGRAPH = 1000  # longer "paragraphs" are unbroken dumps: fall back to a c
 FALLBACK_REACH = 400
 BLOCK_LINES = 4  # an address block: name, street, city, phone
 BLOCK_WIDTH = 60  # characters; longer lines are prose
-_BLANK = re.compile(r"\n[ \t>]*\n")
+BLANK_LINE = re.compile(r"\n[ \t>]*\n")  # a paragraph break, quoted or not
 _LINE = re.compile(r"\n")
 UNWRAPPED_LINE = 100  # mail is hard-wrapped near 72; a longer line means one line per paragraph
 WIDEST_WRAP, WRAPPED_LINES = 132, 3  # unless 3+ lines sit near a longest line of at most 132
@@ -67,7 +67,7 @@ def paragraph(extraction: Extraction, place: Place) -> tuple[int, int]:
     text = chunk.text
     if chunk.kind is ChunkKind.TABLE:
         return text.rfind("\n", 0, place.start) + 1, _end_of(text, text.find("\n", place.end))
-    breaks = _LINE if _unwrapped(text) else _BLANK
+    breaks = _LINE if _unwrapped(text) else BLANK_LINE
     starts = [m.end() for m in breaks.finditer(text, 0, place.start)]
     start = starts[-1] if starts else 0
     after = breaks.search(text, place.end)

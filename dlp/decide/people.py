@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from dlp.decide.nearby import BLANK_LINE
 from dlp.detect.names import (
     NER_RECOGNIZER,
     given_name,
@@ -514,10 +515,7 @@ def _blank_line_between(text: str, f: Finding, start: int) -> bool:
     """A paragraph break between a finding and a name: "Program Coordinator, Special
     Education" in one entry says nothing of the cardholder named in the next paragraph."""
     lo, hi = (f.end, start) if f.end <= start else (start, f.start)
-    return bool(_BLANK_LINE.search(text, lo, hi))
-
-
-_BLANK_LINE = re.compile(r"\n[ \t>]*\n")
+    return bool(BLANK_LINE.search(text, lo, hi))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -595,9 +593,8 @@ def find_mentions(
         if f.recognizer in _GUESSED_NAMES:
             if len(surface.split()) >= 3 and _ends_in_a_word(surface):
                 # "Marcus Thibodeaux-Grant Date (of birth)": the name, then a word
-                end = start + len(surface.rstrip()) - len(surface.split()[-1])
-                end = start + len(text[start:end].rstrip())
-                surface = text[start:end]
+                surface = surface.rstrip().rsplit(None, 1)[0]
+                end = start + len(surface)
             if _starts_with_a_word(surface) or _ends_in_a_word(surface):
                 continue
         before = text[max(0, start - 12) : start].lower()

@@ -268,8 +268,9 @@ class Detector:
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
+        families = addressed_families(chunk.text for chunk in chunks)
         for recognizer in self._proper_names:
-            recognizer.families = addressed_families(chunk.text for chunk in chunks)
+            recognizer.families = families
         findings.extend(self._names(self._name_windows(chunks, findings, names_everywhere)))
         return findings
 
