@@ -30,6 +30,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from dlp.config import Settings
 from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
 from dlp.decide.people import IDENTIFIER_ROLES
+from dlp.detect import blas
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
 from dlp.detect.lean_nlp import LeanSpacyNlpEngine
 from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer, addressed_families
@@ -191,8 +192,10 @@ def build_engine(
         models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
         ner_model_configuration=ner,
     )
-    # keep only what NER needs: the tagger, parser and lemmatizer cost time and decide nothing
-    nlp_engine.nlp = {"en": spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)}  # type: ignore[assignment]
+    # keep only what NER needs: the parser and lemmatizer cost time and decide nothing
+    with blas.openblas():
+        nlp = spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)
+    nlp_engine.nlp = {"en": nlp}  # type: ignore[assignment]
     registry = OrderedRegistry(supported_languages=["en"])
     registry.add_recognizer(
         SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE)
