@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dlp.decide.nearby import BLANK_LINE
 from dlp.detect.names import (
@@ -403,9 +404,13 @@ _SALUTATION = re.compile(
 _HEADER_LINE = re.compile(r"@|\bwrote:|escribió:|^\s*>?\s*(?:from|to|cc|de|para):", re.I)
 
 
-def _addressee_surnames(text: str) -> set[str]:
-    """Surnames in a salutation ("Hello Mrs. Johnson,"): a parent, usually."""
-    return {name_key(m.group(1) or m.group(2)) for m in _SALUTATION.finditer(text)}
+@lru_cache(maxsize=32)
+def _addressee_surnames(text: str) -> frozenset[str]:
+    """Surnames in a salutation ("Hello Mrs. Johnson,"): a parent, usually.
+
+    Cached: every name in a part asks about the same text, and a long part's
+    line-by-line search cost more than the rest of the name's checks."""
+    return frozenset(name_key(m.group(1) or m.group(2)) for m in _SALUTATION.finditer(text))
 
 
 def _child_of_addressee(text: str, start: int, end: int) -> bool:
