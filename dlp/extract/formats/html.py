@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import lxml.html
-from inscriptis import get_text
+from inscriptis import Inscriptis, get_text
 from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 from lxml import etree
@@ -36,7 +36,7 @@ def html_to_text(markup: str) -> str:
         return get_text(markup, _CONFIG)
     for table in root.iter("table"):
         _render_data_table(table)
-    return get_text(lxml.html.tostring(root, encoding="unicode"), _CONFIG)
+    return Inscriptis(root, _CONFIG).get_text()  # the tree as it is: no second parse
 
 
 def _render_data_table(table: lxml.html.HtmlElement) -> None:
