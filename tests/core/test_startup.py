@@ -116,7 +116,7 @@ def test_deferred_library_parts_load_when_something_uses_them() -> None:
     assert (urls, info, cli) == ("1", "True", "True") and int(recognizers) > 10
 
 
-def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
+def test_pattern_regexes_are_compiled_once_when_first_run_with_their_recognizers_flags(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Presidio's `Pattern` compiled each regex without flags to validate it, then again;
@@ -139,12 +139,15 @@ def test_pattern_regexes_are_compiled_once_with_their_recognizers_flags(
     pairs = [
         (p.regex, s.flags) for s, r in zip(specs, recognizers, strict=True) for p in r.patterns
     ]
-    assert [call for call in calls if call not in pairs] == []  # none without its flags
-    assert len(calls) == len(pairs)  # and each pattern once
+    assert calls == []  # nothing until a pattern is first run
     for spec, recognizer in zip(specs, recognizers, strict=True):
         for pattern in recognizer.patterns:
             assert pattern.compiled_with_flags == spec.flags
             assert pattern.compiled_regex is real(pattern.regex, spec.flags)
+            assert pattern.compiled_regex is pattern.compiled_regex
+    assert [call for call in calls if call not in pairs] == []  # none without its flags
+    assert len(calls) == len(pairs)  # and each pattern once
+    for spec, recognizer in zip(specs, recognizers, strict=True):
         if spec.deny_list:
             stock = PatternRecognizer._deny_list_to_regex(recognizer, list(spec.deny_list))
             assert recognizer.patterns[-1].regex == stock.regex
