@@ -21,18 +21,16 @@ from __future__ import annotations
 import codecs
 import copy
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
 from typing import Any, cast
 
 import hyperscan
 import regex
 from presidio_analyzer import Pattern
 
+from dlp import usercache
 from dlp.detect.pattern_reach import Bounds, bounds
 from dlp.detect.prefilter_syntax import FOLDS_TO_ASCII, Untranslatable, to_hyperscan
 
@@ -197,41 +195,34 @@ def _entry(rec: Any, index: int, source: str) -> _Entry | str:
     return _Entry(rec.name, index, translated.encode("ascii"), hs_flags, limits)
 
 
-def _cache_file(entries: list[_Entry]) -> Path:
+def _cache_key(entries: list[_Entry]) -> str:
     """Compiling takes seconds; the database for the same patterns is kept in the user's
-    cache (`$XDG_CACHE_HOME/dlp`, else ~/.cache/dlp), named by what went into it."""
+    cache (`dlp.usercache`), named by what went into it."""
     digest = hashlib.sha256(f"hyperscan {metadata.version('hyperscan')}\n".encode())
     for e in entries:
         digest.update(b"%d\0%s\n" % (e.flags, e.source))
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dlp" / f"prefilter-{digest.hexdigest()[:32]}.hsdb"
+    return f"{digest.hexdigest()[:32]}.hsdb"
 
 
 def _load(entries: list[_Entry]) -> hyperscan.Database | None:
-    """The cached database, if the user owns it and nobody else can write it."""
+    """The cached database, if there is one the user's own."""
+    data = usercache.read("prefilter", _cache_key(entries))
+    if data is None:
+        return None
     try:
-        path = _cache_file(entries)
-        info = path.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return None
-        db = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        db = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
         db.scratch = hyperscan.Scratch(db)  # a loaded database comes without one
         return db
-    except (OSError, RuntimeError, hyperscan.error):
+    except (RuntimeError, hyperscan.error):
         return None
 
 
 def _save(entries: list[_Entry], db: hyperscan.Database) -> None:
-    """Written beside and renamed, so a reader never sees half a file; a failure only costs
-    the next start-up a compile."""
     try:
-        path = _cache_file(entries)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as out:
-            out.write(hyperscan.dumpb(db))
-        os.replace(out.name, path)
-    except (OSError, RuntimeError, hyperscan.error):
+        data = hyperscan.dumpb(db)
+    except (RuntimeError, hyperscan.error):
         return
+    usercache.write("prefilter", _cache_key(entries), data)
 
 
 def _failed_index(exc: Exception, entries: list[_Entry]) -> tuple[int, str]:
