@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -31,7 +32,7 @@ from dlp.config import Settings
 from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
 from dlp.decide.people import IDENTIFIER_ROLES
 from dlp.detect import blas
-from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase
+from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase, phrase_in
 from dlp.detect.lean_nlp import LeanSpacyNlpEngine
 from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer, addressed_families
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
@@ -113,6 +114,8 @@ class DistrictPatternRecognizer(PatternRecognizer):
         self._allowed = {_normalise(v) for v in spec.allow_list}
         self.prefilter: Prefilter | None = None
         self._ids: dict[int, int] = {}
+        self.needs_context: frozenset[int] = frozenset()  # set by the Detector
+        self.no_context = False  # the text being analysed has none of `context`: set per text
 
     def _deny_list_to_regex(self, deny_list: list[str]) -> Pattern:
         """Presidio's term-list pattern (the same regex text), compiled once with our flags."""
@@ -137,6 +140,10 @@ class DistrictPatternRecognizer(PatternRecognizer):
 
         A pattern without a prefilter hit finds nothing in Presidio's loop
         either, so leaving it out changes no result, score or explanation.
+        Nor does a pattern that reports nothing without context, in a text
+        that has none (`Detector._context_gates`): its matches stay under
+        every threshold of the entity, and a lower-scored result never removes
+        another in Presidio's clean-up.
         """
         hits = self.prefilter.patterns_hit(text) if self.prefilter else None
         if hits is None:
@@ -145,6 +152,8 @@ class DistrictPatternRecognizer(PatternRecognizer):
         wanted = []
         own: list[Pattern] = self.patterns  # type: ignore[has-type]
         for i, pattern in enumerate(own):
+            if self.no_context and i in self.needs_context:
+                continue
             pattern_id = self._ids.get(i)
             if pattern_id is None:  # a fallback: the whole text, as before
                 wanted.append(pattern)
@@ -262,6 +271,7 @@ class Detector:
         self._pattern_entities = sorted({r.entity for r in patterns.recognizers})
         gates = context_gates(patterns, settings.detection.min_score)
         self._gates = {e: Gate(g) for e, g in gates.items()}
+        self._context_gates = self._quiet_without_context(engine, settings.detection.min_score)
         self._proper_names = [
             r for r in engine.registry.recognizers if isinstance(r, ProperNameRecognizer)
         ]
@@ -276,6 +286,29 @@ class Detector:
         patterns = load_patterns(settings.patterns)
         return cls(settings, patterns, build_engine(settings, patterns, prefilter), ner_gate)
 
+    def _quiet_without_context(
+        self, engine: AnalyzerEngine, min_score: float
+    ) -> list[tuple[DistrictPatternRecognizer, Gate]]:
+        """Recognizers with patterns that report nothing without context, and their gates.
+
+        A pattern counts when its score is under the lowest threshold of any
+        recognizer of its entity: what it alone finds can never be reported.
+        """
+        lowest: dict[str, float] = {}
+        for spec in self.patterns.recognizers:
+            threshold = spec.min_score if spec.min_score is not None else min_score
+            lowest[spec.entity] = min(threshold, lowest.get(spec.entity, threshold))
+        out: list[tuple[DistrictPatternRecognizer, Gate]] = []
+        for r in engine.registry.recognizers:
+            if not isinstance(r, DistrictPatternRecognizer) or not r.spec.context:
+                continue
+            own: list[Pattern] = r.patterns  # type: ignore[has-type]
+            quiet = frozenset(i for i, p in enumerate(own) if p.score < lowest[r.spec.entity])
+            if quiet:
+                r.needs_context = quiet
+                out.append((r, Gate([], [normalise_phrase(c).split() for c in r.spec.context])))
+        return out
+
     def detect(self, chunks: Sequence[TextChunk], names_everywhere: bool = False) -> list[Finding]:
         """Every finding; `names_everywhere` has NER read every part in full, as it must
         when the learned model (not a listed word) says the message is about someone."""
@@ -283,6 +316,8 @@ class Detector:
         for index, chunk in enumerate(chunks):
             entities = self._entities_for(chunk.text)
             findings.extend(self._analyze(chunk.text, index, entities, self._no_nlp))
+        for quiet, _ in self._context_gates:
+            quiet.no_context = False
         families = addressed_families(chunk.text for chunk in chunks)
         for recognizer in self._proper_names:
             recognizer.families = families
@@ -333,8 +368,11 @@ class Detector:
         return out
 
     def _entities_for(self, text: str) -> list[str]:
-        """Skip entities whose every recognizer needs a context word the text lacks."""
-        words = set(WORD.findall(text.lower().replace("’", "'")))
+        """Skip entities whose every recognizer needs a context word the text lacks, and
+        mark the recognizers whose context is absent (their quiet patterns are left out)."""
+        words = TextWords.of(text)
+        for quiet, gate in self._context_gates:
+            quiet.no_context = not gate.opens(words)
         return [
             e for e in self._pattern_entities if e not in self._gates or self._gates[e].opens(words)
         ]
@@ -379,7 +417,10 @@ class Detector:
         )
 
 
-def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list[str]]]:
+Phrases = list[list[str]]  # each phrase as its words
+
+
+def context_gates(patterns: PatternSet, min_score: float) -> dict[str, Phrases]:
     """Entity → phrases (as word lists) one of which must be in the text for it to match.
 
     A term list can only match text that has its words; a pattern that cannot
@@ -387,7 +428,7 @@ def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list
     text with none of them is skipped before any regex runs: most mail has no
     "routing", "passport", "SSID" or "IEP" in it.
     """
-    gates: dict[str, list[list[str]]] = {}
+    gates: dict[str, Phrases] = {}
     ungated: set[str] = set()
     for spec in patterns.recognizers:
         threshold = spec.min_score if spec.min_score is not None else min_score
@@ -403,10 +444,47 @@ def context_gates(patterns: PatternSet, min_score: float) -> dict[str, list[list
     return {e: g for e, g in gates.items() if e not in ungated}
 
 
-class Gate:
-    """An entity's gate: single words checked as a set, phrases only when their first word is."""
+@dataclass(frozen=True)
+class TextWords:
+    """A text's words as the gates read them: `words` as they are, `loose` with each
+    also without a plural ending (context matches "student ids" for "student id",
+    `dlp.detect.context.phrase_in`), `joined` in order, space-separated."""
 
-    def __init__(self, phrases: list[list[str]]) -> None:
+    words: set[str]
+    loose: set[str]
+    joined: str
+
+    @classmethod
+    def of(cls, text: str) -> TextWords:
+        listed = WORD.findall(text.lower().replace("’", "'"))
+        words = set(listed)
+        loose = set(words)
+        loose.update(w[:-1] for w in words if w.endswith("s"))
+        loose.update(w[:-2] for w in words if w.endswith("es"))
+        return cls(words, loose, " ".join(listed))
+
+
+class Gate:
+    """Words and terms that must be in a text as they are, or context phrases: single words
+    checked as a set, a phrase when all its words are there; context phrases only where
+    their words stand together, a plural ending allowed, as the context enhancer reads them.
+
+    An entity's gate (`context_gates`) checks all its phrases as they are: a context word
+    in the plural ("passports") does not open it, though it gives context where the
+    entity runs.  That has kept false reports off the corpora ("Carvalho-Banks" is no
+    "bank"), so it stays until the plural rule for context is itself revisited.
+    """
+
+    def __init__(self, phrases: Phrases, context: Phrases | None = None) -> None:
+        self.exact = _PhraseSet(phrases)
+        self.context = _PhraseSet(context or [])
+
+    def opens(self, text: TextWords) -> bool:
+        return self.exact.any_in(text.words) or self.context.any_in(text.loose, text.joined)
+
+
+class _PhraseSet:
+    def __init__(self, phrases: Phrases) -> None:
         self.singles = frozenset(p[0] for p in phrases if len(p) == 1)
         self.phrases: dict[str, list[list[str]]] = {}  # first word → the rest of each phrase
         for p in phrases:
@@ -414,11 +492,13 @@ class Gate:
                 self.phrases.setdefault(p[0], []).append(p[1:])
         self.firsts = frozenset(self.phrases)
 
-    def opens(self, words: set[str]) -> bool:
+    def any_in(self, words: set[str], joined: str | None = None) -> bool:
+        """One phrase's words are all in `words` (and together in `joined`, when given)."""
         if not self.singles.isdisjoint(words):
             return True
         return any(
             all(w in words for w in rest)
+            and (joined is None or phrase_in(" ".join((first, *rest)), joined))
             for first in self.firsts.intersection(words)
             for rest in self.phrases[first]
         )

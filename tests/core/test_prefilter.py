@@ -265,3 +265,50 @@ def test_each_patterns_analysis_is_reused_from_the_users_cache(
     cached.write_bytes(b"{damaged")  # costs the analysis, nothing else
     third = Prefilter(recognizers)
     assert third._entries == first._entries and third.fallbacks == first.fallbacks
+
+
+class _Spy:
+    """A compiled regex that records the texts it is run on."""
+
+    def __init__(self, real: object, ran: list[str]) -> None:
+        self.real, self.ran = real, ran
+
+    def finditer(self, text: str, *args: object, **kwargs: object) -> object:
+        self.ran.append(text)
+        return self.real.finditer(text, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_a_pattern_that_needs_context_is_not_run_on_text_without_it(
+    pair: tuple[Scanner, Scanner],
+) -> None:
+    """'student id digits' scores under every threshold without context: in a long list of
+    numbers with no "student id" (its words apart do not count) it is never run."""
+    one_pass, every = pair
+    rec = next(
+        r
+        for r in one_pass.detector.engine.registry.recognizers
+        if isinstance(r, DistrictPatternRecognizer) and r.spec.name == "student_id"
+    )
+    digits = next(i for i, p in enumerate(rec.patterns) if p.name == "student id digits")
+    assert digits in rec.needs_context
+    ran: list[str] = []
+    pattern = rec.patterns[digits]
+    real = pattern.compiled_regex
+    numbers = " ".join(str(4_000_000 + 7919 * i) for i in range(100))
+    texts = {
+        f"Order numbers {numbers}. Local news: bring an id to the game.": False,
+        f"Student ID list: {numbers}": True,
+        "The student ids are 4123456 and 4987654.": True,  # the plural is context too
+    }
+    try:
+        pattern.compiled_regex = _Spy(real, ran)
+        for text, needs_it in texts.items():
+            ran.clear()
+            chunks = [TextChunk("body", text)]
+            found = one_pass.detector.detect(chunks)
+            assert found == every.detector.detect(chunks), text
+            assert bool(ran) == needs_it, text
+            assert any(f.recognizer == "student_id" for f in found) == needs_it, text
+    finally:
+        pattern.compiled_regex = real
+    assert not rec.no_context  # reset for whatever analyses next
