@@ -334,6 +334,11 @@ class Detector:
                 for index, chunk in enumerate(chunks)
                 if not (chunk.kind is ChunkKind.TABLE and _labels_names(chunk.text))
             ]
+        identifiers = sum(f.role in IDENTIFIER_ROLES for f in findings)
+        if identifiers < self.settings.policy.bulk_threshold:
+            # an e-mail address or office phone matters next to a name only in a list of
+            # people (dlp.decide.people.roster_count), and too few are here for one
+            findings = [f for f in findings if f.role != "contact"]
         return [
             (index, start, chunks[index].text[start:end])
             for index in self._chunks_needing_names(chunks, findings)
@@ -511,8 +516,11 @@ def name_windows(
 
     Classification only asks about names within a few hundred characters of a
     role word, identifier or confidential term, so text far from all of them
-    is never read by the network.  Tables whose rows label their names
-    ("Name: Ann Lee") need no NER at all.
+    is never read by the network.  An e-mail address or office phone
+    (`contact`) counts only toward a list of people, which names each person on
+    the line of their identifier (`dlp.decide.people.roster_count`): its own
+    line is read, not the 400 characters around it.  Tables whose rows label
+    their names ("Name: Ann Lee") need no NER at all.
     """
     text = chunk.text
     if chunk.kind is ChunkKind.TABLE and _labels_names(text):
@@ -520,9 +528,10 @@ def name_windows(
     if len(text) <= 2 * NAME_WINDOW:
         return [(0, len(text))]
     spans = sorted(
-        (_line_start(text, f.start - NAME_WINDOW), _line_end(text, f.end + NAME_WINDOW))
+        (_line_start(text, f.start - reach), _line_end(text, f.end + reach))
         for f in findings
         if f.chunk == index and f.role != "person_name"
+        for reach in [0 if f.role == "contact" else NAME_WINDOW]
     )
     merged: list[tuple[int, int]] = []
     for start, end in spans:

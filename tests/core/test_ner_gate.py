@@ -58,3 +58,31 @@ def test_a_part_without_confidential_information_never_reaches_ner(
     assert not [f for f in found if f.role == "person_name"]
     names = [f for f in gated.detector.detect([address]) if f.role == "person_name"]
     assert names, "a street address is information a name can turn into a student record"
+
+
+def test_ner_reads_beside_an_email_address_only_on_its_line_and_only_for_a_list(
+    pair: tuple[Scanner, Scanner],
+) -> None:
+    """An address or office phone counts toward a list of people, and a list names each
+    person on their line; a lone address far from the record needs no names near it."""
+    gated, _ = pair
+    filler = "We went over the spring schedule and the new gym floor again. " * 16
+
+    def names(text: str) -> set[str]:
+        found = gated.detector.detect([TextChunk("body", text)])
+        return {text[f.start : f.end] for f in found if f.role == "person_name"}
+
+    lone = (
+        "Jordan Ellery has been seeing the counselor for anxiety this month.\n"
+        f"{filler}\nQuestions? Priya Natarajan, priya.natarajan@gmail.com\n"
+    )
+    found = names(lone)
+    assert "Jordan Ellery" in found and "Priya Natarajan" not in found
+    parents = ["Maya Okafor", "Liam Brennan", "Sofia Delgado", "Ethan Whitaker", "Ava Lindqvist",
+               "Noah Castellano", "Isabella Moreau", "Lucas Fairbanks", "Mia Thornton",
+               "Owen Hallorann", "Grace Abernathy"]  # fmt: skip
+    rows = "".join(
+        f"{p}  {p.split()[0].lower()}.{p.split()[1].lower()}@gmail.com\n" for p in parents
+    )
+    listed = f"Volunteer drivers for the field trip (anxiety plans on file):\n{filler}\n{rows}"
+    assert len(names(listed) & set(parents)) >= 9
