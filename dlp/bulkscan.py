@@ -3,13 +3,14 @@
 A mailbox export or a year of sent mail is thousands of messages and the
 scan is CPU-bound, so `--jobs N` spreads files over N processes (the relay's
 worker set-up in `dlp.receive.pool`: spawned, SIGINT ignored, the Scanner
-built once per worker). Each worker reads, scans and renders a file, so only
-the printed line crosses the pipe and the output is exactly what one job
+built once per worker). Each worker reads, scans and renders its files, so only
+the printed lines cross the pipe and the output is exactly what one job
 prints. Results are printed in input order as soon as the oldest one is ready;
-at most `WINDOW_PER_JOB * jobs` files are in flight, so memory stays bounded
-however far a slow message holds back the others.  One job scans files in
-small groups whose NER spaCy reads in one batch (`Scanner.scan_many`), which
-costs it about a third less than a call per message; the lines are the same.
+at most `WINDOW_PER_JOB * jobs` groups of files are in flight, so memory
+stays bounded however far a slow message holds back the others.  Files are
+scanned in small groups whose NER spaCy reads in one batch
+(`Scanner.scan_many`), which costs it about a third less than a call per
+message; the lines are the same.
 """
 
 from __future__ import annotations
@@ -87,8 +88,8 @@ def scan_group(
     return out
 
 
-def _groups(files: Sequence[Path]) -> Iterator[list[Path]]:
-    """Consecutive files, GROUP_FILES at a time and no more than GROUP_BYTES together."""
+def _groups(files: Sequence[Path], most: int = GROUP_FILES) -> Iterator[list[Path]]:
+    """Consecutive files, `most` at a time and no more than GROUP_BYTES together."""
     group: list[Path] = []
     size = 0
     for path in files:
@@ -96,7 +97,7 @@ def _groups(files: Sequence[Path]) -> Iterator[list[Path]]:
             length = path.stat().st_size
         except OSError:
             length = 0  # reading it will say why it cannot be read
-        if group and (len(group) >= GROUP_FILES or size + length > GROUP_BYTES):
+        if group and (len(group) >= most or size + length > GROUP_BYTES):
             yield group
             group, size = [], 0
         group.append(path)
@@ -105,11 +106,13 @@ def _groups(files: Sequence[Path]) -> Iterator[list[Path]]:
         yield group
 
 
-def _worker_task(path: str, sender: str, recipients: tuple[str, ...], as_json: bool) -> Outcome:
+def _worker_task(
+    paths: list[str], sender: str, recipients: tuple[str, ...], as_json: bool
+) -> list[Outcome]:
     from dlp.receive.pool import worker_scanner
 
     envelope = Envelope(sender=sender, recipients=recipients)
-    return scan_one(worker_scanner(), Path(path), envelope, as_json)
+    return scan_group(worker_scanner(), [Path(p) for p in paths], envelope, as_json)
 
 
 def _progress(enabled: bool) -> Callable[[int, int], None]:
@@ -168,21 +171,27 @@ def _scan_parallel(
     executor = ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=initializer, initargs=initargs
     )
-    pending: deque[tuple[Path, Future[Outcome]]] = deque()
-    todo = iter(files)
+    pending: deque[tuple[list[Path], Future[list[Outcome]]]] = deque()
+    # small enough groups that every worker has work even when the files are few
+    most = max(1, min(GROUP_FILES, len(files) // (WINDOW_PER_JOB * jobs)))
+    todo = _groups(files, most)
     status = EXIT_OK
+    done = 0
     try:
-        for done in range(1, len(files) + 1):
-            while len(pending) < WINDOW_PER_JOB * jobs and (path := next(todo, None)):
-                args = (str(path), envelope.sender, envelope.recipients, as_json)
-                pending.append((path, executor.submit(_worker_task, *args)))
-            path, future = pending.popleft()
+        while done < len(files):
+            while len(pending) < WINDOW_PER_JOB * jobs and (group := next(todo, None)):
+                args = ([str(p) for p in group], envelope.sender, envelope.recipients, as_json)
+                pending.append((group, executor.submit(_worker_task, *args)))
+            group, future = pending.popleft()
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except BrokenProcessPool:
-                raise DlpError(f"a scan process died while scanning {path}") from None
-            status = max(status, _emit(outcome))
-            show(done, len(files))
+                where = f"{group[0]}" + (f" or the {len(group) - 1} after it" if group[1:] else "")
+                raise DlpError(f"a scan process died while scanning {where}") from None
+            for outcome in outcomes:
+                status = max(status, _emit(outcome))
+                done += 1
+                show(done, len(files))
     except BaseException:
         _stop(executor)
         raise
