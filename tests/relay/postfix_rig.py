@@ -139,6 +139,10 @@ class PostfixRig:
     def delivered(self, folder: Path | None = None) -> list[bytes]:
         return [p.read_bytes() for p in sorted((folder or self.sink_dir).glob("*")) if p.is_file()]
 
+    def clear_queue(self) -> None:
+        """Drop whatever an earlier test left queued, so its mail is not counted here."""
+        _run("postsuper", "-c", str(self.etc), "-d", "ALL", check=False)
+
     def clear_sink(self) -> None:
         for p in self.sink_dir.glob("*"):
             p.unlink()
@@ -154,6 +158,16 @@ def _listening(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(1)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class DlpProcess:
@@ -177,6 +191,9 @@ class DlpProcess:
             "import sys; from dlp import config, serve; "
             "sys.exit(serve.run(config.load(sys.argv[1])))"
         )
+        # a listener still on the port (the relay of the test before, not yet gone) would
+        # pass the check below while this one fails to bind
+        assert wait_until(lambda: not _listening(self.port), 60), f"port {self.port} in use"
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(self.config)], stderr=log, start_new_session=True
@@ -193,6 +210,8 @@ class DlpProcess:
             else:
                 self.proc.send_signal(sig)
             self.proc.wait(120)
+            if sig == signal.SIGKILL:  # its workers too, before the next relay takes the port
+                wait_until(lambda: not _group_alive(self.proc.pid), 60)  # type: ignore[union-attr]
         self.proc = None
 
     def metric(self, name: str) -> float:

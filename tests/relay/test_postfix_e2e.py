@@ -88,6 +88,7 @@ def test_next_hop_down_postfix_defers_then_delivers_exactly_once(
     rig: PostfixRig, tmp_path: Path
 ) -> None:
     rig.clear_sink()
+    rig.clear_queue()
     hop_port = free_port()
     hop_dir = rig.d / f"hop-{hop_port}"
     proc = DlpProcess(tmp_path, rig, next_hop=hop_port).start()
@@ -112,6 +113,7 @@ def test_dlp_killed_mid_message_then_restarted_delivers_exactly_once(
     rig: PostfixRig, tmp_path: Path
 ) -> None:
     rig.clear_sink()
+    rig.clear_queue()
     hop_port = free_port()
     hop_dir = rig.d / f"slowhop-{hop_port}"
     # a next hop that stalls at DATA, so dlp is caught in the middle of forwarding
