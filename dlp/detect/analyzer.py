@@ -321,7 +321,8 @@ class Detector:
             quiet = frozenset(i for i, p in enumerate(own) if p.score < lowest[r.spec.entity])
             if quiet:
                 r.needs_context = quiet
-                out.append((r, Gate([], [normalise_phrase(c).split() for c in r.spec.context])))
+                phrases = [normalise_phrase(c).split() for c in r.spec.context]
+                out.append((r, Gate(phrases, as_context=True)))
         return out
 
     def detect(self, chunks: Sequence[TextChunk], names_everywhere: bool = False) -> list[Finding]:
@@ -503,26 +504,18 @@ class TextWords:
 
 
 class Gate:
-    """Words and terms that must be in a text as they are, or context phrases: single words
-    checked as a set, a phrase when all its words are there; context phrases only where
-    their words stand together, a plural ending allowed, as the context enhancer reads them.
+    """Phrases one of which must be in a text: single words checked as a set, a phrase when
+    all its words are there.  `as_context`: as the context enhancer finds them, where their
+    words stand together, the last one perhaps in the plural.
 
-    An entity's gate (`context_gates`) checks all its phrases as they are: a context word
-    in the plural ("passports") does not open it, though it gives context where the
-    entity runs.  That has kept false reports off the corpora ("Carvalho-Banks" is no
-    "bank"), so it stays until the plural rule for context is itself revisited.
+    An entity's gate (`context_gates`) checks its phrases as they are: a context word in
+    the plural ("passports") does not open it, though it gives context where the entity
+    runs.  That has kept false reports off the corpora ("Carvalho-Banks" is no "bank"),
+    so it stays until the plural rule for context is itself revisited.
     """
 
-    def __init__(self, phrases: Phrases, context: Phrases | None = None) -> None:
-        self.exact = _PhraseSet(phrases)
-        self.context = _PhraseSet(context or [])
-
-    def opens(self, text: TextWords) -> bool:
-        return self.exact.any_in(text.words) or self.context.any_in(text.loose, text.joined)
-
-
-class _PhraseSet:
-    def __init__(self, phrases: Phrases) -> None:
+    def __init__(self, phrases: Phrases, as_context: bool = False) -> None:
+        self.as_context = as_context
         self.singles = frozenset(p[0] for p in phrases if len(p) == 1)
         self.phrases: dict[str, list[list[str]]] = {}  # first word → the rest of each phrase
         for p in phrases:
@@ -530,13 +523,13 @@ class _PhraseSet:
                 self.phrases.setdefault(p[0], []).append(p[1:])
         self.firsts = frozenset(self.phrases)
 
-    def any_in(self, words: set[str], joined: str | None = None) -> bool:
-        """One phrase's words are all in `words` (and together in `joined`, when given)."""
+    def opens(self, text: TextWords) -> bool:
+        words = text.loose if self.as_context else text.words
         if not self.singles.isdisjoint(words):
             return True
         return any(
             all(w in words for w in rest)
-            and (joined is None or phrase_in(" ".join((first, *rest)), joined))
+            and (not self.as_context or phrase_in(" ".join((first, *rest)), text.joined))
             for first in self.firsts.intersection(words)
             for rest in self.phrases[first]
         )
