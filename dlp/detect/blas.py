@@ -9,7 +9,7 @@ matrix products are most of NER's time: `tok2vec` took half as long and
 
 One thread: a scanning process handles one message at a time and the relay
 runs one process per core, so a BLAS thread pool would only spin against
-the other workers (NER took 1.6× the CPU time with OpenBLAS's default pool).
+the other workers (NER took 1.8× the CPU time with OpenBLAS's default pool).
 The limit has to be in the environment before numpy loads OpenBLAS, so it is
 set where the `dlp` package is imported (`dlp/__init__.py`).
 """
