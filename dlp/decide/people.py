@@ -26,6 +26,7 @@ from dlp.detect.names import (
     surname,
     vietnamese_order,
 )
+from dlp.detect.regex_set import RegexSet
 from dlp.detect.validators import parse_date
 from dlp.model import ChunkKind, Extraction, Finding
 
@@ -399,6 +400,7 @@ _SALUTATION = re.compile(
     r"|^\s*(?:mr|mrs|ms|sr|sra|srta)\.?[ \t]+([\w'’-]+)[ \t]*[,:][ \t]*$",
     re.I | re.M,
 )
+_SALUTATION_SET = RegexSet([_SALUTATION])
 
 
 _HEADER_LINE = re.compile(r"@|\bwrote:|escribió:|^\s*>?\s*(?:from|to|cc|de|para):", re.I)
@@ -410,6 +412,8 @@ def _addressee_surnames(text: str) -> frozenset[str]:
 
     Cached: every name in a part asks about the same text, and a long part's
     line-by-line search cost more than the rest of the name's checks."""
+    if _SALUTATION_SET.candidates(text) == set():
+        return frozenset()  # a long part with no salutation at all: not searched line by line
     return frozenset(name_key(m.group(1) or m.group(2)) for m in _SALUTATION.finditer(text))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import regex as re
 
+from dlp.detect.regex_set import RegexSet
 from dlp.model import Extraction, Finding
 
 # Findings whose recognizer says something about school life (role → signal kind).
@@ -130,6 +131,20 @@ STRONG = {
 }  # fmt: skip
 
 
+_TEXT_SIGNALS = (  # searched in every part, in this order
+    ("a family word", _FAMILY_TEXT),
+    ("a school staff member's title", _SCHOOL_STAFF),
+    ("a parent or guardian addressed", _PARENT_ADDRESSED),
+    ("a school site", _SCHOOL_SITE),
+    ("school-day words", _SCHOOL_LIFE_WORDS),
+    ("a classroom", _CLASSROOM),
+    ("a grade in brackets", _GRADE_IN_BRACKETS),
+)
+# one Hyperscan pass says which of them (and the quoted sender's title) a part can hold:
+# a long digest that has none of them is not searched once per pattern
+_TEXT_SET = RegexSet([rx for _, rx in _TEXT_SIGNALS] + [_QUOTED_SENDER])
+
+
 @dataclass(frozen=True)
 class Signal:
     kind: str
@@ -156,22 +171,17 @@ def school_signals(
             text = extraction.chunks[f.chunk].text[f.start : f.end]
             family = f.role == "student_context" and _FAMILY.search(text)
             add("a family word" if family else _FINDING_SIGNALS[f.role], f.chunk, text)
+    possible = [_TEXT_SET.candidates(chunk.text) for chunk in extraction.chunks]
     for index, chunk in enumerate(extraction.chunks):
-        for kind, rx in (
-            ("a family word", _FAMILY_TEXT),
-            ("a school staff member's title", _SCHOOL_STAFF),
-            ("a parent or guardian addressed", _PARENT_ADDRESSED),
-            ("a school site", _SCHOOL_SITE),
-            ("school-day words", _SCHOOL_LIFE_WORDS),
-            ("a classroom", _CLASSROOM),
-            ("a grade in brackets", _GRADE_IN_BRACKETS),
-        ):
-            if kind not in seen and (m := rx.search(chunk.text)):
+        for i, (kind, rx) in enumerate(_TEXT_SIGNALS):
+            if kind not in seen and _may(possible[index], i) and (m := rx.search(chunk.text)):
                 add(kind, index, m.group())
     if listed := _named_list(extraction, findings):
         add("a list of named people", *listed)
+    quoted = len(_TEXT_SIGNALS)
     for index, chunk in enumerate(extraction.chunks):  # "From: Annette Fontenot, RN" forwarded
-        if "the sender's title" not in seen and (m := _QUOTED_SENDER.search(chunk.text)):
+        title = "the sender's title" not in seen and _may(possible[index], quoted)
+        if title and (m := _QUOTED_SENDER.search(chunk.text)):
             add("the sender's title", index, m.group(1))
     for name in author_names:  # "Donna Pruitt, RN" in the From header
         if (m := _SENDER_TITLE.search(name)) and "the sender's title" not in seen:
@@ -181,6 +191,10 @@ def school_signals(
             kind = "the recipient's title"
             seen[kind] = Signal(kind, "the To/Cc header", m.group())
     return sorted(seen.values(), key=lambda s: s.kind)
+
+
+def _may(possible: set[int] | None, pattern: int) -> bool:
+    return possible is None or pattern in possible
 
 
 def _line_of(text: str, at: int) -> int:

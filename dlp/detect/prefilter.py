@@ -33,7 +33,7 @@ import regex
 from presidio_analyzer import Pattern
 
 from dlp import usercache
-from dlp.detect import pattern_reach, prefilter_syntax
+from dlp.detect import hsdb, pattern_reach, prefilter_syntax
 from dlp.detect.pattern_reach import Bounds, bounds
 from dlp.detect.prefilter_syntax import FOLDS_TO_ASCII, Untranslatable, to_hyperscan
 
@@ -256,31 +256,15 @@ def _entry(rec: Any, index: int, source: str) -> _Entry | str:
 def _cache_key(entries: list[_Entry]) -> str:
     """Compiling takes seconds; the database for the same patterns is kept in the user's
     cache (`dlp.usercache`), named by what went into it."""
-    digest = hashlib.sha256(f"hyperscan {metadata.version('hyperscan')}\n".encode())
-    for e in entries:
-        digest.update(b"%d\0%s\n" % (e.flags, e.source))
-    return f"{digest.hexdigest()[:32]}.hsdb"
+    return hsdb.key([b"%d\0%s" % (e.flags, e.source) for e in entries])
 
 
 def _load(entries: list[_Entry]) -> hyperscan.Database | None:
-    """The cached database, if there is one the user's own."""
-    data = usercache.read("prefilter", _cache_key(entries))
-    if data is None:
-        return None
-    try:
-        db = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
-        db.scratch = hyperscan.Scratch(db)  # a loaded database comes without one
-        return db
-    except (RuntimeError, hyperscan.error):
-        return None
+    return hsdb.load("prefilter", _cache_key(entries))
 
 
 def _save(entries: list[_Entry], db: hyperscan.Database) -> None:
-    try:
-        data = hyperscan.dumpb(db)
-    except (RuntimeError, hyperscan.error):
-        return
-    usercache.write("prefilter", _cache_key(entries), data)
+    hsdb.save("prefilter", _cache_key(entries), db)
 
 
 def _failed_index(exc: Exception, entries: list[_Entry]) -> tuple[int, str]:
