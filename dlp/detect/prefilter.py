@@ -35,7 +35,7 @@ from presidio_analyzer import Pattern
 from dlp import usercache
 from dlp.detect import hsdb, pattern_reach, prefilter_syntax
 from dlp.detect.pattern_reach import Bounds, bounds
-from dlp.detect.prefilter_syntax import FOLDS_TO_ASCII, Untranslatable, to_hyperscan
+from dlp.detect.prefilter_syntax import FOLDS_TO_ASCII, WILD_BYTE, Untranslatable, to_hyperscan
 
 _FLAGS = {
     regex.IGNORECASE: hyperscan.HS_FLAG_CASELESS,
@@ -52,7 +52,7 @@ _FOLDING = frozenset(FOLDS_TO_ASCII)
 def _wildcards(error: UnicodeError) -> tuple[bytes, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    return b"\x80" * (error.end - error.start), error.end
+    return bytes([WILD_BYTE]) * (error.end - error.start), error.end
 
 
 codecs.register_error(_ERRORS, _wildcards)

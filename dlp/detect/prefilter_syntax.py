@@ -1,9 +1,9 @@
 """A Presidio (Python `regex`) pattern → a Hyperscan pattern that matches at least as often.
 
 The prefilter scans a one-byte-per-character view of the text: ASCII stays
-itself and every other character becomes the byte 0x80, a wildcard.  So that
+itself and every other character becomes the byte 0xFF, a wildcard.  So that
 the Hyperscan pattern matches wherever the Python one can, each construct
-that could match a non-ASCII character is widened to match 0x80 as well:
+that could match a non-ASCII character is widened to match 0xFF as well:
 `\\w`, `\\d`, `\\s`, Unicode properties, classes holding non-ASCII letters,
 negated classes, and non-ASCII literals themselves.  Lookarounds and back
 references are left to Hyperscan's prefilter mode, which widens them.  One
@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import re
 
-WILD = r"\x80"  # what every non-ASCII character of the text becomes in the view
+# What every non-ASCII character of the text becomes in the view.  Any byte above ASCII
+# would do; with 0x80 in a class beside digits ("[\d\x80]{3}[ .-]...", a phone number)
+# Hyperscan scanned at 30 MB/s, with 0xFF at 200 MB/s.
+WILD_BYTE = 0xFF
+WILD = rf"\x{WILD_BYTE:02x}"
 # Non-ASCII characters that case-insensitive Python matching equates with ASCII letters
 # (checked against the regex module in the tests): text holding one is read in full.
 FOLDS_TO_ASCII = "\u0130\u017f\u212a"  # İ ſ K (Kelvin)
