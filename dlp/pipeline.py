@@ -20,7 +20,7 @@ from dlp.decide.classify import classify
 from dlp.decide.learned import ModelScore
 from dlp.decide.policy import decide_message
 from dlp.decide.recipients import classify_recipients
-from dlp.detect.analyzer import Detector, Steps, run_steps
+from dlp.detect.analyzer import Detector, NerOnce, Steps, run_steps
 from dlp.extract.mime import read_message
 from dlp.model import Category, Classification, Decision, Envelope, Extraction, Finding, Recipients
 from dlp.roster.scan import RosterScan, RosterStage
@@ -60,7 +60,7 @@ class Scanner:
         self._limits = settings.extraction.limits(settings.relay.message_timeout)
 
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
-        return run_steps(self.scan_steps(raw, envelope), self.detector.ner)
+        return run_steps(self.scan_steps(raw, envelope), NerOnce(self.detector.ner))
 
     def scan_many(
         self, messages: Sequence[tuple[bytes, Envelope | None]]
@@ -70,6 +70,7 @@ class Scanner:
         steps = [self.scan_steps(raw, envelope) for raw, envelope in messages]
         results: list[ScanResult | Exception] = [Exception("not scanned") for _ in steps]
         asking: dict[int, list[str]] = {}
+        ner = NerOnce(self.detector.ner)
 
         def advance(i: int, answer: list[NlpArtifacts] | None) -> None:
             try:
@@ -85,7 +86,7 @@ class Scanner:
             round_ = list(asking.items())
             asking.clear()
             try:
-                answers = self.detector.ner([text for _, texts in round_ for text in texts])
+                answers = ner([text for _, texts in round_ for text in texts])
             except Exception as exc:
                 for i, _ in round_:
                     results[i] = exc

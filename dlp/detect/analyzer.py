@@ -64,6 +64,25 @@ T = TypeVar("T")
 Steps: TypeAlias = Generator[list[str], list[NlpArtifacts], T]
 
 
+class NerOnce:
+    """NER for the scans of one batch: a text asked for again is not read again.
+
+    The same window comes back when the learned model has a message read in
+    full a second time, and across messages (a shared signature, the same
+    subject); spaCy's result for a text depends on that text alone.
+    """
+
+    def __init__(self, ner: Callable[[list[str]], list[NlpArtifacts]]) -> None:
+        self._ner = ner
+        self._read: dict[str, NlpArtifacts] = {}
+
+    def __call__(self, texts: list[str]) -> list[NlpArtifacts]:
+        fresh = [t for t in dict.fromkeys(texts) if t not in self._read]
+        if fresh:
+            self._read.update(zip(fresh, self._ner(fresh), strict=True))
+        return [self._read[t] for t in texts]
+
+
 def run_steps(steps: Steps[T], ner: Callable[[list[str]], list[NlpArtifacts]]) -> T:
     """Run a stepped computation alone, answering each of its requests with `ner`."""
     try:

@@ -10,7 +10,7 @@ from dlp import config
 from dlp.detect.analyzer import Detector
 from dlp.model import TextChunk
 from dlp.pipeline import Scanner
-from tests.conftest import CORPUS, labelled_folders
+from tests.conftest import CORPUS, labelled_folders, make_message
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,29 @@ def test_ner_reads_beside_an_email_address_only_on_its_line_and_only_for_a_list(
     )
     listed = f"Volunteer drivers for the field trip (anxiety plans on file):\n{filler}\n{rows}"
     assert len(names(listed) & set(parents)) >= 9
+
+
+def test_a_text_asked_for_again_in_one_batch_is_read_once(pair: tuple[Scanner, Scanner]) -> None:
+    """Two messages with the same record, scanned together: spaCy reads the shared text
+    once, and each result is the one scanning the message alone gives."""
+    gated, _ = pair
+    read: list[str] = []
+    ner = gated.detector.ner
+
+    def counting(texts: list[str]) -> list[object]:
+        read.extend(texts)
+        return ner(texts)  # type: ignore[return-value]
+
+    body = "Jordan Ellery has been seeing the counselor for anxiety this month."
+    first = make_message(body, subject="Check-in")
+    second = make_message(body, subject="Check-in", to="other@gmail.com")
+    alone = [gated.scan(first), gated.scan(second)]
+    gated.detector.ner = counting  # type: ignore[method-assign]
+    try:
+        together = gated.scan_many([(first, None), (second, None)])
+    finally:
+        del gated.detector.ner
+    assert read and len(read) == len(set(read))
+    for a, b in zip(alone, together, strict=True):
+        assert not isinstance(b, Exception)
+        assert (a.categories, a.decision, a.findings) == (b.categories, b.decision, b.findings)
