@@ -217,10 +217,39 @@ class OrderedRegistry(RecognizerRegistry):
     Presidio keeps the first of two equal results (same span, entity and
     score), so with a set's order which recognizer is named for the finding
     changed from process to process; `dlp explain` now says the same each time.
+
+    The answer for a language and entity list is kept: Presidio builds it anew for
+    every text, testing each recognizer against each entity asked for.
     """
 
-    def get_recognizers(self, *args: Any, **kwargs: Any) -> list[EntityRecognizer]:
-        found = super().get_recognizers(*args, **kwargs)
+    KEPT = 256  # distinct entity lists; the gates make a few dozen on real mail
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._found: dict[tuple[Any, ...], list[EntityRecognizer]] = {}
+
+    def get_recognizers(
+        self,
+        language: str,
+        entities: list[str] | None = None,
+        all_fields: bool = False,
+        ad_hoc_recognizers: list[EntityRecognizer] | None = None,
+    ) -> list[EntityRecognizer]:
+        if ad_hoc_recognizers:
+            return self._ordered(
+                super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+            )
+        wanted = tuple(entities) if entities is not None else None
+        key = (language, wanted, all_fields, tuple(map(id, self.recognizers)))
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= self.KEPT:
+                self._found.clear()
+            found = self._ordered(super().get_recognizers(language, entities, all_fields))
+            self._found[key] = found
+        return list(found)
+
+    def _ordered(self, found: list[EntityRecognizer]) -> list[EntityRecognizer]:
         order = {id(r): i for i, r in enumerate(self.recognizers)}
         return sorted(found, key=lambda r: order.get(id(r), len(order)))
 
