@@ -59,6 +59,12 @@ class Scanner:
         # OCR within the relay's deadline: a scan that overran it would be retried forever
         self._limits = settings.extraction.limits(settings.relay.message_timeout)
 
+    def warm(self) -> None:
+        """Read the spaCy model now (it is otherwise read when NER first has text): a
+        long-running scanner, such as a relay worker, keeps its first message waiting for
+        nothing."""
+        self.detector.warm()
+
     def scan(self, raw: bytes, envelope: Envelope | None = None) -> ScanResult:
         return run_steps(self.scan_steps(raw, envelope), NerOnce(self.detector.ner))
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar, cast
 
 import regex
-import spacy
 from presidio_analyzer import (
     AnalyzerEngine,
     EntityRecognizer,
@@ -27,16 +26,18 @@ from presidio_analyzer import (
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.pattern import Pattern
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from dlp.config import Settings
 from dlp.decide.classify import CONFIDENTIAL_STAFF, CONFIDENTIAL_STUDENT
 from dlp.decide.people import IDENTIFIER_ROLES
-from dlp.detect import blas
 from dlp.detect.context import WORD, PhraseContextEnhancer, normalise_phrase, phrase_in
 from dlp.detect.lean_nlp import LeanSpacyNlpEngine
 from dlp.detect.names import NAME_CANDIDATE, ProperNameRecognizer, addressed_families
 from dlp.detect.patterns import PatternSet, RecognizerSpec, load_patterns
 from dlp.detect.prefilter import Prefilter, windowed
+from dlp.detect.spacy_model import LazyModels
 from dlp.detect.validators import VALIDATORS
 from dlp.model import ChunkKind, Finding, TextChunk
 
@@ -50,8 +51,6 @@ NON_PERSON_LABELS = [
     "ORDINAL", "ORG", "PERCENT", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART",
 ]  # fmt: skip
 SEGMENT_CHARS = 100_000  # spaCy memory grows with document length; analyse long text in pieces
-# NER and the tagger (name candidates, dlp.detect.names) share tok2vec; the rest decide nothing
-UNUSED_COMPONENTS = ["parser", "attribute_ruler", "lemmatizer", "senter"]
 # Findings that make a name matter, as classification reads them (dlp.decide): information
 # about a student or staff member; a student ID identifies by itself and needs no name.
 NAME_WORTHY_ROLES = (CONFIDENTIAL_STUDENT | CONFIDENTIAL_STAFF) - {"student_id"}
@@ -261,7 +260,7 @@ def _normalise(value: str) -> str:
 def build_engine(
     settings: Settings, patterns: PatternSet, prefilter: bool = True
 ) -> AnalyzerEngine:
-    """An AnalyzerEngine with only our recognizers; loads the spaCy model (seconds).
+    """An AnalyzerEngine with only our recognizers; the spaCy model is read on first use.
 
     `prefilter=False` is the reference the tests and benchmark compare with:
     every pattern on every text, and Presidio's full NLP artifacts.
@@ -276,10 +275,8 @@ def build_engine(
         models=[{"lang_code": "en", "model_name": settings.detection.spacy_model}],
         ner_model_configuration=ner,
     )
-    # keep only what NER needs: the parser and lemmatizer cost time and decide nothing
-    with blas.openblas():
-        nlp = spacy.load(settings.detection.spacy_model, exclude=UNUSED_COMPONENTS)
-    nlp_engine.nlp = {"en": nlp}  # type: ignore[assignment]
+    # only what NER needs (spacy_model.UNUSED_COMPONENTS), read when NER first has text
+    nlp_engine.nlp = LazyModels(settings.detection.spacy_model, "en")  # type: ignore[assignment]
     registry = OrderedRegistry(supported_languages=["en"])
     registry.add_recognizer(
         SpacyRecognizer(supported_entities=[NER_ENTITY], ner_strength=NER_SCORE)
@@ -338,8 +335,8 @@ class Detector:
         self._proper_names = [
             r for r in engine.registry.recognizers if isinstance(r, ProperNameRecognizer)
         ]
-        empty_doc = engine.nlp_engine.nlp["en"].make_doc("")  # type: ignore[attr-defined]
-        self._no_nlp = NlpArtifacts([], empty_doc, [], [], engine.nlp_engine, "en")
+        # the pattern pass reads no NLP results: an empty document, without the model
+        self._no_nlp = NlpArtifacts([], Doc(Vocab()), [], [], engine.nlp_engine, "en")
 
     @classmethod
     def from_settings(
@@ -403,6 +400,10 @@ class Detector:
             recognizer.families = families
         findings.extend(self._names(pieces, artifacts))
         return findings
+
+    def warm(self) -> None:
+        """Read the spaCy model now rather than when NER first has text to read."""
+        self.engine.nlp_engine.nlp["en"]  # type: ignore[attr-defined]
 
     def ner(self, texts: list[str]) -> list[NlpArtifacts]:
         """spaCy over the texts, batched through `nlp.pipe`."""

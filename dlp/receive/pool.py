@@ -55,6 +55,9 @@ def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any, par
     try:
         module, _, name = factory.partition(":")
         _scanner = getattr(importlib.import_module(module), name)(settings)
+        warm = getattr(_scanner, "warm", None)
+        if warm is not None:  # the first message should not wait for the model
+            warm()
     except Exception as exc:  # reported by every task of this worker
         _init_error = f"{type(exc).__name__}: {exc}"
 

@@ -13,7 +13,7 @@ import sys
 import spacy
 from thinc.api import NumpyOps
 
-from dlp.detect.analyzer import UNUSED_COMPONENTS
+from dlp.detect.spacy_model import UNUSED_COMPONENTS
 from dlp.pipeline import Scanner
 from tests.conftest import ROOT
 

