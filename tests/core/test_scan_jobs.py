@@ -81,6 +81,9 @@ def test_ctrl_c_stops_the_workers_and_exits_130() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "dlp", "scan", "--jobs", "2", *paths],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        # as from a terminal: a test run started in the background (`nohup ... &`) ignores
+        # SIGINT, and its children would inherit that
+        preexec_fn=_default_sigint,
     )  # fmt: skip
     try:
         assert proc.stdout is not None
@@ -98,6 +101,10 @@ def test_ctrl_c_stops_the_workers_and_exits_130() -> None:
     finally:
         proc.kill()
         proc.communicate()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _alive(process: psutil.Process) -> bool:
