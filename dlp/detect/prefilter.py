@@ -233,10 +233,24 @@ def _decoded(data: bytes) -> tuple[list[_Entry], list[Fallback]]:
     return entries, [Fallback(*f) for f in doc["fallbacks"]]
 
 
+def unsupported_flags(flags: int) -> int:
+    """The regex flags among `flags` that have no Hyperscan equivalent here."""
+    return flags & ~sum(_FLAGS)
+
+
+def hyperscan_flags(flags: int) -> int:
+    """Hyperscan's flags for the regex flags among `flags` that have an equivalent."""
+    out = 0
+    for flag, hs_flag in _FLAGS.items():
+        if flags & flag:
+            out |= hs_flag
+    return out
+
+
 def _entry(rec: Any, index: int, source: str) -> _Entry | str:
     """The database entry for one pattern, or the reason it cannot have one."""
     flags = rec.global_regex_flags or 0
-    unknown = flags & ~sum(_FLAGS)
+    unknown = unsupported_flags(flags)
     if unknown:
         return f"regex flags {regex.RegexFlag(unknown)!r} have no Hyperscan equivalent here"
     try:
@@ -244,12 +258,9 @@ def _entry(rec: Any, index: int, source: str) -> _Entry | str:
     except Untranslatable as exc:
         return str(exc)
     limits = bounds(source, flags) if exact_ends else None
-    hs_flags = hyperscan.HS_FLAG_PREFILTER
+    hs_flags = hyperscan.HS_FLAG_PREFILTER | hyperscan_flags(flags)
     if limits is None:  # only "does it hit at all" matters: one report is enough
         hs_flags |= hyperscan.HS_FLAG_SINGLEMATCH
-    for flag, hs_flag in _FLAGS.items():
-        if flags & flag:
-            hs_flags |= hs_flag
     return _Entry(rec.name, index, translated.encode("ascii"), hs_flags, limits)
 
 

@@ -20,14 +20,9 @@ import hyperscan
 import regex
 
 from dlp.detect import hsdb
-from dlp.detect.prefilter import view
+from dlp.detect.prefilter import hyperscan_flags, unsupported_flags, view
 from dlp.detect.prefilter_syntax import Untranslatable, to_hyperscan
 
-_FLAGS = {
-    regex.IGNORECASE: hyperscan.HS_FLAG_CASELESS,
-    regex.MULTILINE: hyperscan.HS_FLAG_MULTILINE,
-    regex.DOTALL: hyperscan.HS_FLAG_DOTALL,
-}
 # flags that change nothing the translation relies on (str patterns are Unicode anyway)
 _HARMLESS = regex.UNICODE | regex.VERSION0
 
@@ -82,17 +77,14 @@ class RegexSet:
 def _entry(rx: regex.Pattern[str] | re.Pattern[str]) -> tuple[bytes, int] | None:
     """The widened Hyperscan source and flags of one regex, or None when it has none."""
     flags = rx.flags & ~_HARMLESS
-    if flags & ~sum(_FLAGS):
+    if unsupported_flags(flags):
         return None
     try:
         source, _ = to_hyperscan(rx.pattern)
     except Untranslatable:
         return None
-    hs_flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
-    for flag, hs_flag in _FLAGS.items():
-        if flags & flag:
-            hs_flags |= hs_flag
-    return source.encode("ascii"), hs_flags
+    one_report = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
+    return source.encode("ascii"), one_report | hyperscan_flags(flags)
 
 
 def _database(sources: list[bytes], flags: list[int], ids: list[int]) -> hyperscan.Database | None:
