@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/process_bench.py [--per-folder 200] [--copies 4] [--jobs 1,2]
                                             [--labelled blindB] [--baseline /tmp/base]
-                                            [--rounds 3]
+                                            [--rounds 3] [--without-ner]
 
 In one run, on the same messages:
 
@@ -17,6 +17,11 @@ In one run, on the same messages:
 - with `--baseline TREE` (an older source tree, e.g. from `git archive`), that
   tree's `dlp scan` as well, in the same run on the same messages, beside the
   same stock Presidio and floor figures.
+
+- with `--without-ner`, this tree's `dlp scan` once more with spaCy reduced
+  to its tokenizer (the model is still loaded; NER, the tagger and their
+  tok2vec never run): not a usable scan (names go unfound), only the bound
+  that spaCy's networks put on the ratio.
 
 Each of dlp, the baseline, stock Presidio and the floor runs `--rounds` times, in
 turns, and its fastest run counts (a busy neighbour only adds time).
@@ -43,6 +48,7 @@ import time
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 BENIGN = ROOT.parent / "shared" / "corpus" / "benign"
@@ -143,17 +149,38 @@ def inputs(per_folder: int, copies: int, labelled: str) -> dict[str, tuple[list[
     return sets
 
 
-def dlp_cmd(files: list[Path], extra: list[str], jobs: int) -> list[str]:
-    return [sys.executable, "-m", "dlp", "scan", "--json", "--jobs", str(jobs), *extra,
+def dlp_cmd(files: list[Path], extra: list[str], jobs: int, without_ner: bool = False) -> list[str]:
+    start = (
+        [str(Path(__file__).resolve()), "--without-ner-worker"] if without_ner else ["-m", "dlp"]
+    )
+    return [sys.executable, *start, "scan", "--json", "--jobs", str(jobs), *extra,
             *map(str, files)]  # fmt: skip
 
 
-def dlp_run(files: list[Path], extra: list[str], tree: Path = ROOT) -> Run:
+def without_ner_worker(argv: list[str]) -> NoReturn:
+    """Child process: `dlp ARGV` with NER answered by the tokenizer alone (a timing bound)."""
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    from dlp.cli import main as dlp_main
+    from dlp.detect.analyzer import Detector
+
+    def tokens_only(self: Detector, texts: list[str]) -> list[NlpArtifacts]:
+        engine = self.engine.nlp_engine
+        nlp = engine.nlp["en"]  # type: ignore[attr-defined]
+        return [engine._doc_to_nlp_artifact(nlp.make_doc(t), "en") for t in texts]  # type: ignore[attr-defined]
+
+    Detector.ner = tokens_only  # type: ignore[method-assign]
+    sys.exit(dlp_main(argv))
+
+
+def dlp_run(
+    files: list[Path], extra: list[str], tree: Path = ROOT, without_ner: bool = False
+) -> Run:
     """`dlp scan --jobs 1` of a source tree, pinned to core 0."""
     env = {**os.environ, **ONE_THREAD}
     if tree != ROOT:
         env["PYTHONPATH"] = str(tree)
-    run = timed(PIN + dlp_cmd(files, extra, 1), env, tree)
+    run = timed(PIN + dlp_cmd(files, extra, 1, without_ner), env, tree)
     if run.status != 0 or len(run.stdout.splitlines()) != len(files):
         raise SystemExit(f"dlp scan in {tree} failed (exit {run.status})")
     return run
@@ -171,6 +198,7 @@ def compare(
     work: Path,
     baseline: Path | None = None,
     rounds: int = 3,
+    without_ner: bool = False,
 ) -> None:
     """dlp whole-process (and the baseline tree's) vs stock Presidio vs the floor, on core 0.
 
@@ -183,14 +211,16 @@ def compare(
     listing = work / "files.txt"
     listing.write_text("\n".join(map(str, files)))
     me = [sys.executable, __file__]
-    trees = [(f"{name}, before", baseline)] if baseline else []
-    trees.append((name, ROOT))
-    dlp: dict[str, list[Run]] = {label: [] for label, _ in trees}
+    trees = [(f"{name}, before", baseline, False)] if baseline else []
+    trees.append((name, ROOT, False))
+    if without_ner:
+        trees.append((f"{name}, NER not run (bound)", ROOT, True))
+    dlp: dict[str, list[Run]] = {label: [] for label, _, _ in trees}
     stock_runs: list[Run] = []
     floor_runs: list[Run] = []
     for _ in range(rounds):
-        for label, tree in trees:
-            dlp[label].append(dlp_run(files, extra, tree))
+        for label, tree, skip_ner in trees:
+            dlp[label].append(dlp_run(files, extra, tree, skip_ner))
         stock_runs.append(timed([*PIN, *me, "--stock-worker", str(texts)], env))
         floor_runs.append(timed([*PIN, *me, "--floor-worker", str(listing)], env))
         if stock_runs[-1].status != 0:
@@ -230,8 +260,13 @@ def main() -> None:
     parser.add_argument("--jobs", default=",".join(map(str, range(1, cores + 1))))
     parser.add_argument("--baseline", type=Path, help="an older source tree to run beside this")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each, the fastest counts")
+    parser.add_argument(
+        "--without-ner", action="store_true", help="also time dlp with NER not run (a bound)"
+    )
     parser.add_argument("--stock-worker", help=argparse.SUPPRESS)
     parser.add_argument("--floor-worker", help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--without-ner-worker"]:  # its own arguments are dlp's
+        without_ner_worker(sys.argv[2:])
     args = parser.parse_args()
     if args.stock_worker:
         return stock_worker(args.stock_worker)
@@ -248,7 +283,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, (files, extra) in sets.items():
             base = args.baseline and args.baseline.resolve()
-            compare(name, files, extra, Path(tmp), base, args.rounds)
+            compare(name, files, extra, Path(tmp), base, args.rounds, args.without_ner)
     files, extra = next(iter(sets.values()))
     print(f"\n`dlp scan --jobs N` on the first set ({len(files)} messages), wall time:\n")
     print("| jobs | msg/s | vs 1 job | peak RSS MB per worker |\n|---|---|---|---|")
