@@ -159,6 +159,8 @@ class RelaySection(_Section):
     message_timeout: float = Field(300, gt=0)  # well under Postfix's smtp_data_done_timeout
     max_message_mb: float = Field(50, gt=0)
     workers: int = Field(2, ge=1, le=64)
+    # a scan worker holding more than this after a message is replaced (0: never)
+    worker_memory_mb: float = Field(1024, ge=0)
     add_headers: bool = True
     # next-hop command/connect deadline; scan + delivery must end well before Postfix's
     # smtp_data_done_timeout (600 s default) or Postfix retries a message we delivered

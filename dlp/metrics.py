@@ -67,6 +67,16 @@ class Metrics:
         self.pool_rebuilds = Counter(
             "dlp_scan_pool_rebuilds", "Scan worker pool rebuilt after a crash", registry=r
         )
+        self.worker_renewals = Counter(
+            "dlp_scan_worker_renewals",
+            "Scan workers replaced for holding more than relay.worker_memory_mb",
+            registry=r,
+        )
+        self.worker_rss = Gauge(
+            "dlp_scan_worker_resident_bytes",
+            "Resident memory of the largest scan worker after its last message",
+            registry=r,
+        )
         self.reloads = Counter(
             "dlp_config_reloads", "SIGHUP reloads by result", ["result"], registry=r
         )

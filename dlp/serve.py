@@ -86,6 +86,8 @@ class RelayApp:
         self._http: asyncio.Server | None = None
         if isinstance(self.scanning, ProcessScanPool):
             self.scanning.on_rebuild = self.metrics.pool_rebuilds.inc
+            self.scanning.on_renew = self.metrics.worker_renewals.inc
+            self.metrics.worker_rss.set_function(self.scanning.largest_worker_rss)
         self._count_patterns()
         self._reloading = asyncio.Lock()
         self.watcher = patterns_live.Watcher(

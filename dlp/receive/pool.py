@@ -5,6 +5,12 @@ run in `spawn`ed processes (no fork of a threaded server). Each message gets a
 deadline; a worker that overruns it is killed (the only way to stop a stuck
 regex), which breaks the `ProcessPoolExecutor`; the pool is then rebuilt and
 the other messages caught in it are retried once on the new pool.
+
+Each worker reports its resident memory after every message.  Past
+`relay.worker_memory_mb` the whole set is replaced the way a reload does it:
+fresh workers start, take the new messages, and the old ones finish what they
+hold and exit.  Python rarely hands freed memory back to the system, so one
+huge attachment would otherwise keep a worker large for the rest of its life.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import itertools
 import logging
 import multiprocessing as mp
 import os
+import resource
 import signal
 import sys
 import threading
@@ -32,13 +39,15 @@ from dlp.receive.scanning import ScanFailed, ScanSummary, summarize
 log = logging.getLogger("dlp.pool")
 
 DEFAULT_FACTORY = "dlp.pipeline:Scanner"
+SLOT_FIELDS = 3  # per worker in the shared table: pid, task number, resident bytes
+MB = 1024 * 1024
 
 # --- worker side -------------------------------------------------------------
 
 _scanner: Any = None
 _init_error: str | None = None
 _slot: int = -1
-_slots: Any = None  # shared array: [pid, task number] per worker
+_slots: Any = None  # shared array: SLOT_FIELDS per worker
 
 
 def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any, parent: int) -> None:
@@ -60,6 +69,25 @@ def _init_worker(settings: Settings, factory: str, slots: Any, counter: Any, par
             warm()
     except Exception as exc:  # reported by every task of this worker
         _init_error = f"{type(exc).__name__}: {exc}"
+    _report(task_no=0)
+
+
+def _report(task_no: int) -> None:
+    """Write this worker's pid, current task (0: idle) and memory into its slot."""
+    base = SLOT_FIELDS * _slot
+    if base >= 0 and base + SLOT_FIELDS <= len(_slots):
+        _slots[base], _slots[base + 1] = os.getpid(), task_no
+        if task_no == 0:
+            _slots[base + 2] = resident_bytes()
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (Linux), else the most it has held."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def die_with_parent(parent: int) -> None:
@@ -100,16 +128,14 @@ def _watch_parent(parent: int) -> None:
 def _scan_task(task_no: int, raw: bytes, sender: str, recipients: tuple[str, ...]) -> ScanSummary:
     if _init_error is not None:
         raise RuntimeError(f"scanner failed to start: {_init_error}")
-    if 0 <= 2 * _slot + 1 < len(_slots):
-        _slots[2 * _slot], _slots[2 * _slot + 1] = os.getpid(), task_no
+    _report(task_no)
     try:
         from dlp.model import Envelope
 
         result = _scanner.scan(raw, Envelope(sender=sender, recipients=recipients))
         return result if isinstance(result, ScanSummary) else summarize(result)
     finally:
-        if 0 <= 2 * _slot + 1 < len(_slots):
-            _slots[2 * _slot + 1] = 0
+        _report(task_no=0)
 
 
 def _probe() -> str | None:
@@ -144,7 +170,7 @@ class _Generation:
 
     def __init__(self, settings: Settings, factory: str, ctx: Any) -> None:
         workers = settings.relay.workers
-        self.slots = ctx.Array("q", 2 * workers, lock=False)
+        self.slots = ctx.Array("q", SLOT_FIELDS * workers, lock=False)
         self.executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=ctx,
@@ -156,10 +182,15 @@ class _Generation:
         self.ready: asyncio.Future[None] | None = None  # workers starting after a rebuild
 
     def pid_running(self, task_no: int) -> int | None:
-        for i in range(0, len(self.slots), 2):
+        for i in range(0, len(self.slots), SLOT_FIELDS):
             if self.slots[i + 1] == task_no:
                 return int(self.slots[i])
         return None
+
+    def largest_worker(self) -> tuple[int, int]:
+        """(pid, resident bytes) of the worker that last reported the most memory."""
+        fields = range(0, len(self.slots), SLOT_FIELDS)
+        return max(((self.slots[i], self.slots[i + 2]) for i in fields), key=lambda w: w[1])
 
 
 def _consume(fut: asyncio.Future[None]) -> None:
@@ -176,7 +207,9 @@ class ProcessScanPool:
         self._ctx = mp.get_context("spawn")
         self._gen = _Generation(settings, self._factory, self._ctx)
         self._tasks = itertools.count(1)
+        self._renewal: asyncio.Task[None] | None = None
         self.on_rebuild: Callable[[], None] = lambda: None
+        self.on_renew: Callable[[], None] = lambda: None  # workers replaced for their memory
 
     async def start(self, timeout: float = 300) -> None:
         await self._probe(self._gen, timeout)
@@ -196,7 +229,9 @@ class ProcessScanPool:
             gen = self._gen
             try:
                 await self._ready(gen)
-                return await self._run(gen, raw, sender, recipients)
+                summary = await self._run(gen, raw, sender, recipients)
+                self._watch_memory(gen)
+                return summary
             except BrokenProcessPool:
                 innocent = gen.killed
                 self._rebuild(gen)
@@ -238,6 +273,52 @@ class ProcessScanPool:
         except Exception as exc:  # the new workers could not start: the message waits (451)
             raise ScanFailed("crash", f"scan workers did not restart: {exc}") from None
 
+    def worker_pids(self) -> list[int]:
+        """The scan workers taking new messages (those that have started)."""
+        slots = self._gen.slots
+        return [int(slots[i]) for i in range(0, len(slots), SLOT_FIELDS) if slots[i]]
+
+    def largest_worker_rss(self) -> int:
+        """Bytes resident in the largest scan worker, as it last reported (for /metrics)."""
+        return self._gen.largest_worker()[1]
+
+    def _watch_memory(self, gen: _Generation) -> None:
+        """Start replacing the workers when one has grown past `relay.worker_memory_mb`."""
+        limit = gen.settings.relay.worker_memory_mb
+        if not limit or gen is not self._gen or self._renewal is not None:
+            return
+        pid, rss = gen.largest_worker()
+        if rss > limit * MB:
+            log.warning(
+                "scan worker over relay.worker_memory_mb; starting fresh workers",
+                extra={"pid": pid, "rss_mb": round(rss / MB), "limit_mb": limit},
+            )
+            self._renewal = asyncio.ensure_future(self._renew(gen))
+
+    async def _renew(self, old: _Generation) -> None:
+        """Swap in a fresh set of workers; the old ones finish their messages, then exit."""
+        try:
+            new = _Generation(old.settings, self._factory, self._ctx)
+            try:
+                await self._probe(new, timeout=300)
+            except BaseException as exc:
+                new.executor.shutdown(wait=False, cancel_futures=True)
+                if not isinstance(exc, Exception):
+                    raise
+                log.error(
+                    "fresh scan workers did not start; keeping the running ones",
+                    extra={"why": str(exc) or type(exc).__name__},
+                )
+                return
+            if self._gen is not old:  # a reload or a crash replaced them meanwhile
+                new.executor.shutdown(wait=False, cancel_futures=True)
+                return
+            self._gen = new
+            old.executor.shutdown(wait=False)  # queued and running scans still finish
+            self.on_renew()
+        finally:
+            self._renewal = None
+
     def _rebuild(self, broken: _Generation) -> None:
         if self._gen is broken:  # only the first of the messages that saw it rebuilds
             log.warning("scan pool broken; rebuilding")
@@ -255,4 +336,6 @@ class ProcessScanPool:
         old.executor.shutdown(wait=False)  # queued and running scans still finish
 
     def close(self) -> None:
+        if self._renewal is not None:
+            self._renewal.cancel()
         self._gen.executor.shutdown(wait=True, cancel_futures=True)

@@ -3,7 +3,7 @@
 Used through the real worker pool (`ProcessScanPool(factory=...)`), so the
 pool, deadlines and crash handling are exercised for real; only the detection
 is replaced. Markers: `VERDICT=quarantine|bounce`, `HANG`, `CRASH`, `RAISE`,
-`SLEEP=<seconds>`.
+`SLEEP=<seconds>`, `GROW=<MB>` (the worker keeps that much more memory).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from dlp.receive.scanning import ScanSummary
 
 FACTORY = f"{__name__}:MarkerScanner"
+_HELD: list[bytes] = []  # what GROW= made this worker keep, as a leak would
 
 
 class MarkerScanner:
@@ -31,6 +32,9 @@ class MarkerScanner:
         if b"HANG" in raw:
             while True:  # a catastrophic regex: no Python-level way out
                 pass
+        grow = re.search(rb"GROW=([0-9]+)", raw)
+        if grow:  # written, not just reserved, so it is resident
+            _HELD.append(b"\x01" * (int(grow.group(1)) * 1024 * 1024))
         sleep = re.search(rb"SLEEP=([0-9.]+)", raw)
         if sleep:
             time.sleep(float(sleep.group(1)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,45 @@ def test_after_a_crash_the_next_message_is_not_charged_for_the_workers_restart(
         assert send(app.port, message(body="after the crash")).final[0] == 250
     finally:
         app.stop()
+
+
+def _renewals(app) -> float:
+    value = app.app.metrics.registry.get_sample_value("dlp_scan_worker_renewals_total")
+    return value or 0.0
+
+
+def test_a_worker_past_its_memory_limit_is_replaced_without_losing_mail(
+    start_relay, sink: Sink
+) -> None:
+    app = start_relay(pool=True, relay={"workers": 1, "worker_memory_mb": 300})
+    assert send(app.port, message(body="before")).final[0] == 250
+    [first] = app.app.scanning.worker_pids()
+    assert send(app.port, message(body="GROW=400")).final[0] == 250  # its own message passes
+    sent = 2
+    deadline = time.monotonic() + 120
+    while _renewals(app) < 1 and time.monotonic() < deadline:
+        # the old worker keeps taking mail while the fresh one starts
+        assert send(app.port, message(body=f"during {sent}")).final[0] == 250
+        sent += 1
+    assert _renewals(app) == 1
+    for i in range(3):
+        assert send(app.port, message(body=f"after {i}")).final[0] == 250
+    sent += 3
+    assert len(sink.wait_for(sent)) == sent
+    assert app.app.scanning.worker_pids() != [first]
+    assert app.app.scanning.largest_worker_rss() < 300 * 1024 * 1024
+    assert _renewals(app) == 1  # the fresh worker is under the limit: no churn
+
+
+def test_worker_memory_is_reported_and_a_zero_limit_never_replaces_workers(
+    start_relay, sink: Sink
+) -> None:
+    app = start_relay(pool=True, relay={"workers": 1, "worker_memory_mb": 0})
+    [worker] = app.app.scanning.worker_pids()
+    for _ in range(2):
+        assert send(app.port, message(body="GROW=150")).final[0] == 250
+    rss = app.app.metrics.registry.get_sample_value("dlp_scan_worker_resident_bytes")
+    assert rss is not None and rss > 300 * 1024 * 1024  # both growths, as the worker reported
+    assert app.app.scanning.worker_pids() == [worker]
+    assert _renewals(app) == 0
+    assert len(sink.wait_for(2)) == 2
