@@ -273,6 +273,11 @@ class ProcessScanPool:
         except Exception as exc:  # the new workers could not start: the message waits (451)
             raise ScanFailed("crash", f"scan workers did not restart: {exc}") from None
 
+    @property
+    def renewing(self) -> bool:
+        """A fresh set of workers is starting to replace one that outgrew its memory."""
+        return self._renewal is not None
+
     def worker_pids(self) -> list[int]:
         """The scan workers taking new messages (those that have started)."""
         slots = self._gen.slots

@@ -23,6 +23,8 @@ _HELD: list[bytes] = []  # what GROW= made this worker keep, as a leak would
 class MarkerScanner:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
+        # a slow start for the workers spawned while a test has this set (spawn copies it)
+        time.sleep(float(os.environ.get("DLP_FAKE_START_SECONDS", "0")))
 
     def scan(self, raw: bytes, envelope: Any) -> ScanSummary:
         if b"CRASH" in raw:

@@ -132,3 +132,28 @@ def test_worker_memory_is_reported_and_a_zero_limit_never_replaces_workers(
     assert app.app.scanning.worker_pids() == [worker]
     assert _renewals(app) == 0
     assert len(sink.wait_for(2)) == 2
+
+
+def test_a_renewal_that_ends_after_a_reload_leaves_the_reloaded_set_running(
+    start_relay, sink: Sink, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = start_relay(pool=True, relay={"workers": 1, "worker_memory_mb": 300})
+    monkeypatch.setenv("DLP_FAKE_START_SECONDS", "4")  # the renewal's worker starts slowly
+    assert send(app.port, message(body="GROW=400")).final[0] == 250
+    time.sleep(1)  # its worker has been spawned
+    assert app.app.scanning.renewing
+    monkeypatch.delenv("DLP_FAKE_START_SECONDS")
+    text = (tmp_path / "config.yaml").read_text()
+    text += "policy:\n  mode: monitor\n" if "policy:" not in text else ""
+    (tmp_path / "config.yaml").write_text(text.replace("mode: enforce", "mode: monitor"))
+    assert app.call(app.app.reload()) is True  # done while the renewal is still starting
+    assert app.app.scanning.renewing
+    deadline = time.monotonic() + 60
+    while app.app.scanning.renewing and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not app.app.scanning.renewing
+    # the renewal's set, built with the old config, was dropped: the reloaded one takes mail
+    assert send(app.port, message(body="VERDICT=quarantine")).final[0] == 250
+    got = sink.wait_for(2)
+    assert b"X-DLP-Verdict: quarantine (monitor mode: pass)" in got[-1].data
+    assert app.app.scanning.largest_worker_rss() < 300 * 1024 * 1024
