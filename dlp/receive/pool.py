@@ -193,7 +193,7 @@ class _Generation:
         return max(((self.slots[i], self.slots[i + 2]) for i in fields), key=lambda w: w[1])
 
 
-def _consume(fut: asyncio.Future[None]) -> None:
+def _consume(fut: asyncio.Future[Any]) -> None:
     """Mark a warm-up's failure as seen (each waiting message reports it as a 451)."""
     if not fut.cancelled():
         fut.exception()
@@ -208,6 +208,8 @@ class ProcessScanPool:
         self._gen = _Generation(settings, self._factory, self._ctx)
         self._tasks = itertools.count(1)
         self._renewal: asyncio.Task[None] | None = None
+        self._incoming: _Generation | None = None  # the renewal's workers, while they start
+        self._closed = False
         self.on_rebuild: Callable[[], None] = lambda: None
         self.on_renew: Callable[[], None] = lambda: None  # workers replaced for their memory
 
@@ -219,7 +221,9 @@ class ProcessScanPool:
         futures = [
             loop.run_in_executor(gen.executor, _probe) for _ in range(gen.settings.relay.workers)
         ]
-        for error in await asyncio.wait_for(asyncio.gather(*futures), timeout):
+        started = asyncio.gather(*futures)
+        started.add_done_callback(_consume)  # cancelled with a renewal at close: not an error
+        for error in await asyncio.wait_for(started, timeout):
             if error:
                 gen.executor.shutdown(wait=False, cancel_futures=True)
                 raise RuntimeError(error)
@@ -302,27 +306,26 @@ class ProcessScanPool:
 
     async def _renew(self, old: _Generation) -> None:
         """Swap in a fresh set of workers; the old ones finish their messages, then exit."""
+        new = self._incoming = _Generation(old.settings, self._factory, self._ctx)
         try:
-            new = _Generation(old.settings, self._factory, self._ctx)
             try:
                 await self._probe(new, timeout=300)
-            except BaseException as exc:
+            except Exception as exc:
                 new.executor.shutdown(wait=False, cancel_futures=True)
-                if not isinstance(exc, Exception):
-                    raise
-                log.error(
-                    "fresh scan workers did not start; keeping the running ones",
-                    extra={"why": str(exc) or type(exc).__name__},
-                )
+                if not self._closed:
+                    log.error(
+                        "fresh scan workers did not start; keeping the running ones",
+                        extra={"why": str(exc) or type(exc).__name__},
+                    )
                 return
-            if self._gen is not old:  # a reload or a crash replaced them meanwhile
+            if self._closed or self._gen is not old:  # stopping, or a reload replaced them
                 new.executor.shutdown(wait=False, cancel_futures=True)
                 return
             self._gen = new
             old.executor.shutdown(wait=False)  # queued and running scans still finish
             self.on_renew()
         finally:
-            self._renewal = None
+            self._renewal = self._incoming = None
 
     def _rebuild(self, broken: _Generation) -> None:
         if self._gen is broken:  # only the first of the messages that saw it rebuilds
@@ -341,6 +344,9 @@ class ProcessScanPool:
         old.executor.shutdown(wait=False)  # queued and running scans still finish
 
     def close(self) -> None:
-        if self._renewal is not None:
-            self._renewal.cancel()
+        """Stop every worker (run off the event loop: it waits for them to exit)."""
+        self._closed = True
+        incoming = self._incoming
+        if incoming is not None:  # a renewal's workers still starting: let them start, then stop
+            incoming.executor.shutdown(wait=True, cancel_futures=True)
         self._gen.executor.shutdown(wait=True, cancel_futures=True)

@@ -157,3 +157,26 @@ def test_a_renewal_that_ends_after_a_reload_leaves_the_reloaded_set_running(
     got = sink.wait_for(2)
     assert b"X-DLP-Verdict: quarantine (monitor mode: pass)" in got[-1].data
     assert app.app.scanning.largest_worker_rss() < 300 * 1024 * 1024
+
+
+def test_stopping_during_a_renewal_leaves_no_worker_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from .fakes import FACTORY
+
+    settings = load_settings(tmp_path, {"workers": 1, "worker_memory_mb": 300})
+
+    async def grow_then_stop() -> None:
+        pool = ProcessScanPool(settings, FACTORY)
+        await pool.start(timeout=120)
+        monkeypatch.setenv("DLP_FAKE_START_SECONDS", "3")  # the renewal's worker starts slowly
+        summary = await pool.scan(message(body="GROW=400"), "a@westpark.k12.ca.us", ("b@x.org",))
+        assert summary.verdict == "pass"
+        await asyncio.sleep(0.5)
+        assert pool.renewing
+        await asyncio.to_thread(pool.close)  # as `dlp serve` stops it
+
+    asyncio.run(grow_then_stop())
+    assert multiprocessing.active_children() == []
