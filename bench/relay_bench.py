@@ -10,6 +10,7 @@ next-hop transaction), not scanning.
 
     .venv/bin/python bench/relay_bench.py --clients 8 --messages 200 --workers 2
     .venv/bin/python bench/relay_bench.py --stand-in --messages 2000
+    .venv/bin/python bench/relay_bench.py --worker-memory-mb 150   # renewals under load
 """
 
 from __future__ import annotations
@@ -125,6 +126,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--corpus", type=int, default=100, help="corpus files mixed in")
     ap.add_argument("--stand-in", action="store_true", help="a marker scanner, not detection")
+    ap.add_argument(
+        "--worker-memory-mb", type=float, help="relay.worker_memory_mb (low: renewals under load)"
+    )
     args = ap.parse_args()
 
     mix = synthetic() + corpus(args.corpus)
@@ -135,6 +139,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="dlp-bench-"))
     relay = {"next_hop": f"127.0.0.1:{sink.port}", "workers": args.workers}
     relay.update({"message_timeout": 120, "max_sessions": 4 * args.clients})
+    if args.worker_memory_mb is not None:
+        relay["worker_memory_mb"] = args.worker_memory_mb
     settings = load_settings(tmp, relay)
     print(f"starting dlp serve ({args.workers} scan workers) ...", flush=True)
     stand_in = ProcessScanPool(settings, PASS_FACTORY) if args.stand_in else None
@@ -145,6 +151,9 @@ def main() -> int:
         load(dlp.port, work[: min(20, len(work))], args.clients)  # warm up the workers
         baseline = load(base.port, work, args.clients)
         scanned = load(dlp.port, work, args.clients)
+        metrics = dlp.app.metrics.registry
+        renewals = metrics.get_sample_value("dlp_scan_worker_renewals_total") or 0
+        largest = metrics.get_sample_value("dlp_scan_worker_resident_bytes") or 0
     finally:
         dlp.stop()
         base.stop()
@@ -158,6 +167,7 @@ def main() -> int:
         f"p99 {(scanned['p99'] - baseline['p99']) * 1000:.1f} ms"
     )
     print(f"throughput ratio dlp/pass-through: {scanned['rate'] / baseline['rate']:.3f}")
+    print(f"scan workers renewed {renewals:.0f} times; largest worker {largest / 2**20:.0f} MB")
     return 0
 
 
