@@ -166,7 +166,7 @@ def worker_setup(settings: Settings, ctx: Any) -> tuple[Callable[..., None], tup
 
 
 class _Generation:
-    """One executor and the shared slot table its workers report their current task in."""
+    """One executor and the shared slot table its workers report their task and memory in."""
 
     def __init__(self, settings: Settings, factory: str, ctx: Any) -> None:
         workers = settings.relay.workers
@@ -321,8 +321,7 @@ class ProcessScanPool:
             if self._closed or self._gen is not old:  # stopping, or a reload replaced them
                 new.executor.shutdown(wait=False, cancel_futures=True)
                 return
-            self._gen = new
-            old.executor.shutdown(wait=False)  # queued and running scans still finish
+            self._take_over(new)
             self.on_renew()
         finally:
             self._renewal = self._incoming = None
@@ -340,8 +339,12 @@ class ProcessScanPool:
     async def reload(self, settings: Settings) -> None:
         new = _Generation(settings, self._factory, self._ctx)
         await self._probe(new, timeout=300)
+        self._take_over(new)
+
+    def _take_over(self, new: _Generation) -> None:
+        """New messages go to `new`; the set it replaces finishes what it holds, then exits."""
         old, self._gen = self._gen, new
-        old.executor.shutdown(wait=False)  # queued and running scans still finish
+        old.executor.shutdown(wait=False)
 
     def close(self) -> None:
         """Stop every worker (run off the event loop: it waits for them to exit)."""
